@@ -1,0 +1,85 @@
+import Fastify from 'fastify';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { randomBytes } from 'node:crypto';
+import { Accounts } from './accounts/accounts.js';
+import type { Config } from './config.js';
+import { resources } from './resources/index.js';
+import type { Db } from './store/db.js';
+import { Authenticator } from './twilio/auth.js';
+import { registerErrorHandling } from './twilio/error-handler.js';
+import { registerFormParsing } from './twilio/form.js';
+import { PageTokens } from './twilio/paging.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated account; every resource query is scoped by it. */
+    accountSid: string;
+  }
+}
+
+export const API_PREFIX = '/v2/RegulatoryCompliance';
+
+export interface AppOptions {
+  config: Config;
+  db: Db;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Builds the whole HTTP app on an open, migrated database. No port is opened here. */
+export async function buildApp({ config, db, logger = false }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger,
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    return503OnClosing: true,
+  });
+  registerFormParsing(app);
+  registerErrorHandling(app);
+
+  const tokens = new PageTokens(await pageTokenSecret(db));
+  const authenticator = new Authenticator(new Accounts(db), config.credentialCacheMs);
+  app.decorate('authenticator', authenticator);
+  app.decorateRequest('accountSid', '');
+
+  app.get('/healthz', () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      await db.ping();
+      return { status: 'ready' };
+    } catch {
+      return reply.code(503).send({ status: 'database unavailable' });
+    }
+  });
+
+  await app.register(
+    (api, _options, done) => {
+      api.addHook('onRequest', async (request) => {
+        request.accountSid = await authenticator.authenticate(request.headers.authorization);
+      });
+      for (const resource of resources) resource.register(api, { db, tokens, config });
+      done();
+    },
+    { prefix: API_PREFIX },
+  );
+  return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    authenticator: Authenticator;
+  }
+}
+
+/**
+ * The key that signs page tokens, shared through the database so that a token minted by one
+ * instance is honoured by every other.
+ */
+async function pageTokenSecret(db: Db): Promise<Buffer> {
+  await db.run('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING', [
+    'page_token_secret',
+    randomBytes(32).toString('base64url'),
+  ]);
+  const row = await db.get<{ value: string }>('SELECT value FROM settings WHERE key = ?', ['page_token_secret']);
+  return Buffer.from(row!.value, 'base64url');
+}

@@ -1,0 +1,67 @@
+import { errors } from '../../twilio/errors.js';
+import type { FormBody } from '../../twilio/form.js';
+import type { JsonLimits } from '../../twilio/json-object.js';
+import { compactJsonObject } from '../../twilio/json-object.js';
+
+export const END_USER_TYPES = ['individual', 'business'] as const;
+
+export const FRIENDLY_NAME_MAX = 256;
+
+/** Protective bounds on `Attributes`; the real service documents none (see README). */
+export const ATTRIBUTE_LIMITS: JsonLimits = {
+  maxBytes: 64 * 1024,
+  maxDepth: 8,
+  maxKeysPerObject: 200,
+  maxMembers: 2000,
+  maxStringLength: 8192,
+};
+
+export interface CreateParams {
+  friendlyName: string;
+  type: string;
+  attributes: string;
+}
+
+export interface UpdateParams {
+  friendlyName: string | undefined;
+  attributes: string | undefined;
+}
+
+export function createParams(form: FormBody): CreateParams {
+  const friendlyName = form.get('FriendlyName');
+  if (friendlyName === undefined || friendlyName === '') throw errors.missingParameter('FriendlyName');
+  const type = form.get('Type');
+  if (type === undefined || type === '') throw errors.missingParameter('Type');
+  if (!(END_USER_TYPES as readonly string[]).includes(type)) {
+    throw errors.invalidParameter('Type', `must be one of ${END_USER_TYPES.join(', ')}`);
+  }
+  return {
+    friendlyName: checkFriendlyName(friendlyName),
+    type,
+    attributes: attributesOf(form) ?? '{}',
+  };
+}
+
+/** Only FriendlyName and Attributes can change; anything else sent is ignored, Type included. */
+export function updateParams(form: FormBody): UpdateParams {
+  const friendlyName = form.get('FriendlyName');
+  return {
+    friendlyName: friendlyName === undefined ? undefined : checkFriendlyName(friendlyName),
+    attributes: attributesOf(form),
+  };
+}
+
+function checkFriendlyName(value: string): string {
+  if (value === '') throw errors.invalidParameter('FriendlyName', 'must not be empty');
+  if (value.length > FRIENDLY_NAME_MAX) {
+    throw errors.invalidParameter('FriendlyName', `must be at most ${FRIENDLY_NAME_MAX} characters`);
+  }
+  // NUL cannot be stored in PostgreSQL text; other control characters are kept as sent.
+  if (value.includes('\u0000')) throw errors.invalidParameter('FriendlyName', 'must not contain NUL characters');
+  return value;
+}
+
+function attributesOf(form: FormBody): string | undefined {
+  const raw = form.get('Attributes');
+  return raw === undefined ? undefined : compactJsonObject(raw, 'Attributes', ATTRIBUTE_LIMITS);
+}

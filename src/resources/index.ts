@@ -1,0 +1,5 @@
+import { endUsers } from './end-users/index.js';
+import type { Resource } from './resource.js';
+
+/** Every API resource the server serves. A new resource is a new folder plus one line here. */
+export const resources: readonly Resource[] = [endUsers];

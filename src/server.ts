@@ -1,0 +1,36 @@
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from './app.js';
+import { ensureAccount } from './bootstrap.js';
+import { ConfigError, loadConfig } from './config.js';
+import { loggerOptions } from './logger.js';
+import { openAndMigrate } from './store/open.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const db = await openAndMigrate(config.databaseUrl, { pgPoolSize: config.pgPoolSize });
+  const app = await buildApp({ config, db, logger: loggerOptions(config.logLevel) });
+  const created = await ensureAccount(db, config);
+
+  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'shutting down after an error');
+    else app.log.info({ signal }, 'shutting down');
+    await app.close();
+    await db.close();
+  });
+
+  const address = await app.listen({ host: config.host, port: config.port });
+  if (created) {
+    // Printed once, to the terminal only (never to the log): the credentials of the account
+    // made for a fresh store.
+    process.stderr.write(
+      `\nregcomp created an account for this new store. Save these now; the token is not shown again:\n` +
+        `  TWILIO_ACCOUNT_SID=${created.sid}\n  TWILIO_AUTH_TOKEN=${created.token}\n\n`,
+    );
+  }
+  process.stderr.write(`regcomp listening on ${address}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`regcomp: ${err instanceof ConfigError ? err.message : String((err as Error)?.stack ?? err)}\n`);
+  process.exit(1);
+});

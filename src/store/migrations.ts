@@ -1,0 +1,8 @@
+import { accountMigrations } from '../accounts/migrations.js';
+import { resources } from '../resources/index.js';
+import type { Migration } from './db.js';
+
+/** Every table the service needs, in id order: accounts first, then each resource's. */
+export const migrations: readonly Migration[] = [...accountMigrations, ...resources.flatMap((r) => r.migrations)].sort(
+  (a, b) => a.id.localeCompare(b.id),
+);

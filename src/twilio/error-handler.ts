@@ -1,0 +1,34 @@
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { DatabaseUnavailableError } from '../store/db.js';
+import { TwilioError, errors } from './errors.js';
+
+/**
+ * The single place failures become responses. Client mistakes become Twilio errors; anything
+ * unexpected is logged here (without request bodies) and leaves as a bare 20500.
+ */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const twilioError = toTwilioError(error);
+    if (twilioError.status >= 500) {
+      const level = error instanceof DatabaseUnavailableError ? 'warn' : 'error';
+      request.log[level]({ err: error }, 'request failed');
+    }
+    return sendError(reply, twilioError);
+  });
+
+  app.setNotFoundHandler((request, reply) => sendError(reply, errors.notFound(request.url.split('?')[0]!)));
+}
+
+export function sendError(reply: FastifyReply, error: TwilioError): FastifyReply {
+  return reply.code(error.status).headers(error.headers).type('application/json; charset=utf-8').send(error.toJSON());
+}
+
+function toTwilioError(error: FastifyError): TwilioError {
+  if (error instanceof TwilioError) return error;
+  if (error instanceof DatabaseUnavailableError) return errors.unavailable();
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return errors.bodyTooLarge(1024 * 1024);
+  const status = error.statusCode ?? 500;
+  // Fastify's own 4xx (bad Content-Length, malformed URL…): a clean 400-class Twilio error.
+  if (status >= 400 && status < 500) return new TwilioError(status, 20001, `Invalid request: ${error.message}`);
+  return errors.internal();
+}

@@ -1,0 +1,64 @@
+/**
+ * Twilio's error catalogue, in one table: code, HTTP status, message. Every failure leaves
+ * the server as `{code, message, more_info, status}` (plus `detail` on 401s), nothing else:
+ * the SDK picks its exception class from that shape.
+ */
+export class TwilioError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: number,
+    message: string,
+    readonly detail?: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'TwilioError';
+  }
+
+  toJSON(): Record<string, unknown> {
+    const body: Record<string, unknown> = {
+      code: this.code,
+      message: this.message,
+      more_info: `https://www.twilio.com/docs/errors/${this.code}`,
+      status: this.status,
+    };
+    if (this.detail !== undefined) body.detail = this.detail;
+    return body;
+  }
+}
+
+const AUTH_HEADERS = { 'WWW-Authenticate': 'Basic realm="Twilio API"' };
+
+export const errors = {
+  notFound: (path: string) => new TwilioError(404, 20404, `The requested resource ${path} was not found`),
+  noCredentials: () =>
+    new TwilioError(
+      401,
+      20003,
+      'Authentication Error - No credentials provided',
+      'Your AccountSid or AuthToken was incorrect.',
+      AUTH_HEADERS,
+    ),
+  badCredentials: () =>
+    new TwilioError(
+      401,
+      20003,
+      'Authentication Error - invalid username',
+      'Your AccountSid or AuthToken was incorrect.',
+      AUTH_HEADERS,
+    ),
+  missingParameter: (name: string) => new TwilioError(400, 20001, `Missing required parameter ${name} in the post body`),
+  invalidParameter: (name: string, why: string) => new TwilioError(400, 20001, `Invalid parameter ${name}: ${why}`),
+  pageSizeTooLarge: () => new TwilioError(400, 20007, 'Page size too large: the maximum page size is 1000'),
+  invalidPageToken: () => new TwilioError(400, 21481, 'Invalid PageToken'),
+  invalidAttributes: (why: string) => new TwilioError(400, 22207, `Unable to parse attributes JSON: ${why}`),
+  methodNotAllowed: (allowed: readonly string[]) =>
+    new TwilioError(405, 20004, 'Method not allowed', undefined, { Allow: allowed.join(', ') }),
+  // Twilio documents no code for an oversized body; 20413 follows its 20xxx = HTTP-status pattern.
+  bodyTooLarge: (limit: number) =>
+    new TwilioError(413, 20413, `Request body too large: the limit is ${limit} bytes`),
+  tooManyRequests: (retryAfterSeconds: number) =>
+    new TwilioError(429, 20429, 'Too Many Requests', undefined, { 'Retry-After': String(retryAfterSeconds) }),
+  internal: () => new TwilioError(500, 20500, 'Internal Server Error'),
+  unavailable: () => new TwilioError(503, 20503, 'Service unavailable', undefined, { 'Retry-After': '1' }),
+} as const;

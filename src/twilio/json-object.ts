@@ -1,0 +1,117 @@
+import { errors } from './errors.js';
+
+/** Bounds that keep one request's JSON from costing the service more than it should. */
+export interface JsonLimits {
+  /** UTF-8 bytes of the compacted text. */
+  maxBytes: number;
+  maxDepth: number;
+  maxKeysPerObject: number;
+  /** Values (containers included) over the whole document. */
+  maxMembers: number;
+  /** Characters in one string (key or value), as written. */
+  maxStringLength: number;
+}
+
+/**
+ * Checks that `text` is one JSON object within `limits` and returns it compacted (white space
+ * outside strings removed) with its key order exactly as sent: we keep the text rather than
+ * re-serializing a parsed object, since JavaScript would move integer-like keys first.
+ * Duplicate keys are refused: the meaning of such a document depends on the reader.
+ */
+export function compactJsonObject(text: string, param: string, limits: JsonLimits): string {
+  const compact = scan(text, param, limits);
+  let value: unknown;
+  try {
+    value = JSON.parse(compact);
+  } catch {
+    throw errors.invalidAttributes(`${param} is not valid JSON`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw errors.invalidAttributes(`${param} must be a JSON object`);
+  }
+  if (Buffer.byteLength(compact) > limits.maxBytes) {
+    throw errors.invalidParameter(param, `larger than ${limits.maxBytes} bytes of JSON`);
+  }
+  return compact;
+}
+
+interface Frame {
+  isObject: boolean;
+  expectKey: boolean;
+  keys: Set<string> | null;
+}
+
+const WHITESPACE = new Set([' ', '\t', '\n', '\r']);
+
+/** One iterative pass (no recursion: depth cannot overflow the stack). */
+function scan(text: string, param: string, limits: JsonLimits): string {
+  const out: string[] = [];
+  const stack: Frame[] = [];
+  let members = 0;
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i]!;
+    if (WHITESPACE.has(ch)) {
+      i++;
+      continue;
+    }
+    const top = stack[stack.length - 1];
+    if (ch === '"') {
+      const end = stringEnd(text, i);
+      if (end < 0) throw errors.invalidAttributes(`${param} is not valid JSON`);
+      const raw = text.slice(i, end + 1);
+      if (raw.length - 2 > limits.maxStringLength) {
+        throw errors.invalidParameter(param, `has a string longer than ${limits.maxStringLength} characters`);
+      }
+      if (top?.isObject && top.expectKey) {
+        const key = raw.includes('\\') ? decodeKey(raw, param) : raw.slice(1, -1);
+        top.keys ??= new Set();
+        if (top.keys.has(key)) throw errors.invalidAttributes(`${param} repeats the key "${key}"`);
+        top.keys.add(key);
+        if (top.keys.size > limits.maxKeysPerObject) {
+          throw errors.invalidParameter(param, `has an object with more than ${limits.maxKeysPerObject} keys`);
+        }
+        top.expectKey = false;
+      }
+      out.push(raw);
+      i = end + 1;
+      continue;
+    }
+    if (ch === '{' || ch === '[') {
+      if (stack.length >= limits.maxDepth) {
+        throw errors.invalidParameter(param, `is nested deeper than ${limits.maxDepth} levels`);
+      }
+      stack.push({ isObject: ch === '{', expectKey: ch === '{', keys: null });
+    } else if (ch === '}' || ch === ']') {
+      stack.pop();
+    } else if (ch === ',' && top) {
+      if (top.isObject) top.expectKey = true;
+    }
+    // Every value after the first in a container is preceded by a comma: commas plus
+    // containers bound the number of values from above.
+    if ((ch === ',' || ch === '{' || ch === '[') && ++members > limits.maxMembers) {
+      throw errors.invalidParameter(param, `has more than ${limits.maxMembers} values in all`);
+    }
+    out.push(ch);
+    i++;
+  }
+  return out.join('');
+}
+
+/** Index of the quote closing the string that opens at `start`, or -1. */
+function stringEnd(text: string, start: number): number {
+  for (let i = start + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5c) i++;
+    else if (c === 0x22) return i;
+  }
+  return -1;
+}
+
+function decodeKey(raw: string, param: string): string {
+  try {
+    return JSON.parse(raw) as string;
+  } catch {
+    throw errors.invalidAttributes(`${param} is not valid JSON`);
+  }
+}

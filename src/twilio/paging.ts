@@ -1,0 +1,162 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { errors } from './errors.js';
+
+/**
+ * Twilio-style list paging over a keyset.
+ *
+ * Rows are listed in ascending order of an immutable, increasing row key (creation order).
+ * A token is an exclusive bound on that key: `PA…` (next: keys after it) or `PB…` (previous:
+ * keys before it), plus an HMAC over the direction, the bound and the list's scope (account,
+ * path, filters). A token cannot be forged, nor replayed against another account or list,
+ * and a page costs one index range scan however deep it is. Because the bound is a key, not
+ * an offset, rows created or deleted between requests never shift a surviving row.
+ */
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 1000;
+
+export type Direction = 'next' | 'previous';
+
+export interface PageCursor {
+  direction: Direction;
+  /** Exclusive bound on the row key. */
+  key: number;
+}
+
+export interface PageRequest {
+  pageSize: number;
+  page: number;
+  token: string | undefined;
+  cursor: PageCursor | undefined;
+}
+
+
+const PREFIX: Record<Direction, string> = { next: 'PA', previous: 'PB' };
+const DIGITS = /^\d{1,9}$/;
+const KEY = /^\d{1,15}$/;
+const MAC_BYTES = 12;
+
+export class PageTokens {
+  constructor(private readonly secret: Buffer) {}
+
+  mint(scope: string, cursor: PageCursor): string {
+    const key = String(cursor.key);
+    const mac = this.mac(scope, cursor.direction, key);
+    return PREFIX[cursor.direction] + Buffer.from(`${key}.${mac}`).toString('base64url');
+  }
+
+  read(scope: string, token: string): PageCursor {
+    const direction = token.startsWith('PA') ? 'next' : token.startsWith('PB') ? 'previous' : undefined;
+    if (!direction || token.length > 64) throw errors.invalidPageToken();
+    const [key, mac] = Buffer.from(token.slice(2), 'base64url').toString('latin1').split('.');
+    if (!key || !mac || !KEY.test(key)) throw errors.invalidPageToken();
+    const expected = Buffer.from(this.mac(scope, direction, key));
+    const given = Buffer.from(mac);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw errors.invalidPageToken();
+    return { direction, key: Number(key) };
+  }
+
+  private mac(scope: string, direction: Direction, key: string): string {
+    return createHmac('sha256', this.secret)
+      .update(`${scope}\n${direction}\n${key}`)
+      .digest()
+      .subarray(0, MAC_BYTES)
+      .toString('base64url');
+  }
+}
+
+/** Reads PageSize, Page and PageToken from a query string; the token is checked later. */
+export function parsePageRequest(query: Record<string, string | undefined>): Omit<PageRequest, 'cursor'> {
+  return {
+    pageSize: parsePageSize(query.PageSize),
+    page: parsePageNumber(query.Page),
+    token: query.PageToken === undefined || query.PageToken === '' ? undefined : query.PageToken,
+  };
+}
+
+function parsePageSize(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return DEFAULT_PAGE_SIZE;
+  if (!/^\d+$/.test(raw)) throw errors.invalidParameter('PageSize', 'must be a whole number from 1 to 1000');
+  if (raw.length > 4 || Number(raw) > MAX_PAGE_SIZE) throw errors.pageSizeTooLarge();
+  const size = Number(raw);
+  if (size < 1) throw errors.invalidParameter('PageSize', 'must be a whole number from 1 to 1000');
+  return size;
+}
+
+function parsePageNumber(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 0;
+  if (!DIGITS.test(raw)) throw errors.invalidParameter('Page', 'must be a whole number from 0');
+  return Number(raw);
+}
+
+export interface PageLinks {
+  /** Absolute URL of the list, without a query string. */
+  listUrl: string;
+  /** Query parameters the list was filtered by, repeated in every link. */
+  filters?: readonly [string, string][];
+  key: string;
+}
+
+/** Builds Twilio's `meta` block for one page. */
+export function pageMeta(
+  links: PageLinks,
+  request: PageRequest,
+  nextToken: string | null,
+  previousToken: string | null,
+): Record<string, unknown> {
+  const { pageSize, page } = request;
+  const link = (pageNumber: number, token: string | undefined): string => {
+    const params = new URLSearchParams(links.filters ? [...links.filters] : []);
+    params.set('PageSize', String(pageSize));
+    params.set('Page', String(pageNumber));
+    if (token !== undefined) params.set('PageToken', token);
+    return `${links.listUrl}?${params.toString()}`;
+  };
+  return {
+    page,
+    page_size: pageSize,
+    first_page_url: link(0, undefined),
+    previous_page_url: previousToken === null ? null : link(Math.max(page - 1, 0), previousToken),
+    url: link(page, request.token),
+    next_page_url: nextToken === null ? null : link(page + 1, nextToken),
+    key: links.key,
+  };
+}
+
+/** How a store reads one slice of a keyset, in key order or in reverse. */
+export interface KeysetQuery {
+  /** Exclusive lower bound (ascending) or upper bound (descending). */
+  bound: number | undefined;
+  descending: boolean;
+  limit: number;
+}
+
+/**
+ * Reads one page through `read`, asking for one row more than the page holds to learn
+ * whether a page follows, and mints the neighbouring tokens.
+ */
+export async function readPage<T>(
+  request: PageRequest,
+  keyOf: (row: T) => number,
+  read: (query: KeysetQuery) => Promise<T[]>,
+  mint: (cursor: PageCursor) => string,
+): Promise<{ rows: T[]; nextToken: string | null; previousToken: string | null }> {
+  const { pageSize, cursor } = request;
+  const descending = cursor?.direction === 'previous';
+  const rows = await read({ bound: cursor?.key, descending, limit: pageSize + 1 });
+  const more = rows.length > pageSize;
+  if (more) rows.length = pageSize;
+  if (descending) rows.reverse();
+  const hasNext = descending ? true : more;
+  const hasPrevious = cursor === undefined ? false : descending ? more : true;
+  const first = rows[0];
+  const last = rows[rows.length - 1];
+  // An empty page reached by a token still links back to where it came from.
+  const nextBound = last !== undefined ? keyOf(last) : cursor ? cursor.key - 1 : undefined;
+  const previousBound = first !== undefined ? keyOf(first) : cursor ? cursor.key + 1 : undefined;
+  return {
+    rows,
+    nextToken: hasNext && nextBound !== undefined ? mint({ direction: 'next', key: nextBound }) : null,
+    previousToken:
+      hasPrevious && previousBound !== undefined ? mint({ direction: 'previous', key: previousBound }) : null,
+  };
+}
