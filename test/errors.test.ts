@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { backends } from './support/backends.js';
+import type { TestServer } from './support/server.js';
+import { startServer } from './support/server.js';
+
+const LIST = '/v2/RegulatoryCompliance/EndUsers';
+
+interface TwilioErrorBody {
+  code: number;
+  message: string;
+  more_info: string;
+  status: number;
+}
+
+/** Asserts a Twilio-shaped error: status, code, a message matching, and nothing else leaking. */
+async function expectError(response: Response, status: number, code: number, message: RegExp): Promise<TwilioErrorBody> {
+  const text = await response.text();
+  assert.equal(response.status, status, text);
+  assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
+  const body = JSON.parse(text) as TwilioErrorBody;
+  assert.equal(body.code, code, text);
+  assert.equal(body.status, status);
+  assert.equal(body.more_info, `https://www.twilio.com/docs/errors/${code}`);
+  assert.match(body.message, message);
+  assert.ok(!/at .*\.js:\d+|stack/i.test(text), `no stack trace: ${text}`);
+  return body;
+}
+
+for (const backend of backends) {
+  describe(`Twilio errors on the wire (${backend.name})`, () => {
+    let server: TestServer;
+    let sid: string;
+    before(async () => {
+      server = await startServer(await backend.fresh());
+      const created = await server.request('POST', LIST, { body: 'FriendlyName=Target&Type=individual' });
+      sid = ((await created.json()) as { sid: string }).sid;
+    });
+    after(async () => {
+      await server?.close();
+      await backend.cleanup();
+    });
+    const post = (body: string, path = LIST) => server.request('POST', path, { body });
+
+    test('missing required parameters name the parameter (20001)', async () => {
+      await expectError(await post(''), 400, 20001, /^Missing required parameter FriendlyName in the post body$/);
+      await expectError(await post('Type=individual'), 400, 20001, /FriendlyName/);
+      await expectError(await post('FriendlyName=A'), 400, 20001, /^Missing required parameter Type in the post body$/);
+      await expectError(await post('FriendlyName=&Type=individual'), 400, 20001, /FriendlyName/);
+    });
+
+    test('invalid values name the parameter (20001)', async () => {
+      await expectError(await post('FriendlyName=A&Type=Individual'), 400, 20001, /Invalid parameter Type/);
+      await expectError(await post(`FriendlyName=${'x'.repeat(257)}&Type=individual`), 400, 20001, /Invalid parameter FriendlyName/);
+      await expectError(await post('FriendlyName=a%00b&Type=individual'), 400, 20001, /Invalid parameter FriendlyName/);
+      await expectError(await post('FriendlyName=', `${LIST}/${sid}`), 400, 20001, /Invalid parameter FriendlyName/);
+    });
+
+    test('Attributes that are not a JSON object get 22207', async () => {
+      for (const attributes of ['not json', '[1,2]', '"text"', '42', 'null', '{"a":', '{"a":1}x', '{"a":1,"a":2}']) {
+        const body = new URLSearchParams({ FriendlyName: 'A', Type: 'business', Attributes: attributes }).toString();
+        await expectError(await post(body), 400, 22207, /attributes JSON/);
+        await expectError(await post(new URLSearchParams({ Attributes: attributes }).toString(), `${LIST}/${sid}`), 400, 22207, /attributes JSON/);
+      }
+    });
+
+    test('Attributes beyond the protective limits are refused, naming the limit', async () => {
+      const deep = '{"a":'.repeat(9) + '1' + '}'.repeat(9);
+      const veryDeep = '['.repeat(100_000) + ']'.repeat(100_000);
+      const cases: [string, RegExp][] = [
+        [deep, /nested deeper than 8 levels/],
+        [`{"a":${veryDeep}}`, /nested deeper than 8 levels/],
+        [JSON.stringify({ s: 'x'.repeat(8193) }), /string longer than 8192/],
+        [JSON.stringify(Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`k${i}`, i]))), /more than 200 keys/],
+        [JSON.stringify({ list: Array.from({ length: 2100 }, () => 1) }), /more than 2000 values/],
+        [JSON.stringify(Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, 'y'.repeat(4000)]))), /larger than 65536 bytes/],
+      ];
+      for (const [attributes, message] of cases) {
+        const body = new URLSearchParams({ FriendlyName: 'A', Type: 'business', Attributes: attributes }).toString();
+        const error = await expectError(await post(body), 400, 20001, message);
+        assert.match(error.message, /^Invalid parameter Attributes/);
+      }
+    });
+
+    test('unknown or malformed SIDs and unknown routes are 404 (20404) for every method', async () => {
+      const unknown = `IT${'0'.repeat(32)}`;
+      for (const target of [unknown, 'ITnothex', 'IT123', `RD${'a'.repeat(32)}`, `IT${'a'.repeat(32)}%27%20OR%201=1--`]) {
+        const path = `${LIST}/${target}`;
+        const message = new RegExp(`^The requested resource /v2/RegulatoryCompliance/EndUsers/${target.replace(/[^a-zA-Z0-9]/g, '.')} was not found$`);
+        await expectError(await server.request('GET', path), 404, 20404, message);
+        await expectError(await post('FriendlyName=x', path), 404, 20404, message);
+        await expectError(await server.request('DELETE', path), 404, 20404, message);
+      }
+      await expectError(await server.request('GET', '/v2/RegulatoryCompliance/Nothing'), 404, 20404, /Nothing was not found/);
+      await expectError(await server.request('GET', '/', { auth: null }), 404, 20404, /^The requested resource \/ was not found$/);
+    });
+
+    test('wrong methods are 405 (20004)', async () => {
+      await expectError(await server.request('PUT', LIST, { body: 'a=b' }), 405, 20004, /Method not allowed/);
+      await expectError(await server.request('DELETE', LIST), 405, 20004, /Method not allowed/);
+      await expectError(await server.request('PATCH', `${LIST}/${sid}`, { body: 'a=b' }), 405, 20004, /Method not allowed/);
+    });
+
+    test('bodies over 1 MiB are 413 and nothing is stored', async () => {
+      const before = await server.request('GET', `${LIST}?PageSize=1000`);
+      const count = ((await before.json()) as { results: unknown[] }).results.length;
+      const huge = `FriendlyName=Big&Type=individual&Attributes=${encodeURIComponent(JSON.stringify({ blob: 'z'.repeat(1024 * 1024) }))}`;
+      await expectError(await post(huge), 413, 20413, /too large/);
+      const afterwards = await server.request('GET', `${LIST}?PageSize=1000`);
+      assert.equal(((await afterwards.json()) as { results: unknown[] }).results.length, count);
+    });
+
+    test('other media types are read as an empty form; odd encodings do not break anything', async () => {
+      const json = await server.request('POST', LIST, {
+        body: JSON.stringify({ FriendlyName: 'A', Type: 'individual' }),
+        headers: { 'content-type': 'application/json' },
+      });
+      await expectError(json, 400, 20001, /Missing required parameter FriendlyName/);
+      const malformed = await post('FriendlyName=%E0%A4%A&Type=individual&Attributes=%7B%7D');
+      assert.equal(malformed.status, 201);
+      const sqlish = await post(`FriendlyName=${encodeURIComponent("Robert'); DROP TABLE end_users;--")}&Type=individual`);
+      assert.equal(((await sqlish.json()) as { friendly_name: string }).friendly_name, "Robert'); DROP TABLE end_users;--");
+      const stillThere = await server.request('GET', `${LIST}/${sid}`);
+      assert.equal(stillThere.status, 200);
+    });
+
+    test('paging parameters are checked: 20007 above 1000, 20001 otherwise, 21481 for bad tokens', async () => {
+      await expectError(await server.request('GET', `${LIST}?PageSize=1001`), 400, 20007, /Page size too large/);
+      await expectError(await server.request('GET', `${LIST}?PageSize=99999999999999999999`), 400, 20007, /Page size/);
+      for (const bad of ['0', '-1', 'abc', '1.5']) {
+        await expectError(await server.request('GET', `${LIST}?PageSize=${bad}`), 400, 20001, /Invalid parameter PageSize/);
+      }
+      await expectError(await server.request('GET', `${LIST}?Page=-1`), 400, 20001, /Invalid parameter Page/);
+      for (const bad of ['garbage', 'PA', 'PAxyz', `PA${sid}`, 'PB' + Buffer.from('5.abc').toString('base64url'), 'PT' + 'A'.repeat(500)]) {
+        await expectError(await server.request('GET', `${LIST}?PageToken=${encodeURIComponent(bad)}`), 400, 21481, /Invalid PageToken/);
+      }
+    });
+  });
+}
