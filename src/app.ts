@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { Accounts } from './accounts/accounts.js';
 import type { Config } from './config.js';
+import { registerMetrics } from './metrics.js';
 import { resources } from './resources/index.js';
 import type { Db } from './store/db.js';
 import { Authenticator } from './twilio/auth.js';
@@ -36,6 +37,7 @@ export async function buildApp({ config, db, logger = false }: AppOptions): Prom
   });
   registerFormParsing(app);
   registerErrorHandling(app);
+  if (config.metrics) registerMetrics(app);
 
   const tokens = new PageTokens(await pageTokenSecret(db));
   const authenticator = new Authenticator(new Accounts(db), config.credentialCacheMs);

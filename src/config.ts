@@ -11,6 +11,7 @@ export interface Config {
   credentialCacheMs: number;
   pgPoolSize: number;
   bodyLimitBytes: number;
+  metrics: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -41,6 +42,7 @@ export function loadConfig(env: Env = process.env): Config {
     credentialCacheMs: integer(env, 'CREDENTIAL_CACHE_MS', 2000, 0, 5000),
     pgPoolSize: integer(env, 'PG_POOL_SIZE', 10, 1, 1000),
     bodyLimitBytes: 1024 * 1024,
+    metrics: boolean(env, 'METRICS', true),
   };
 }
 

@@ -105,5 +105,14 @@ for (const backend of backends) {
       assert.equal(ready.status, 200);
       assert.deepEqual(await ready.json(), { status: 'ready' });
     });
+
+    test('metrics count requests by route pattern, never by concrete SID', async () => {
+      const sid = `IT${'0'.repeat(32)}`;
+      assert.equal((await server.request('GET', `${LIST}/${sid}`)).status, 404);
+      const metrics = await (await fetch(`${server.origin}/metrics`)).text();
+      assert.match(metrics, /regcomp_http_requests_total\{method="GET",route="\/v2\/RegulatoryCompliance\/EndUsers\/:sid",status="404"\} [1-9]/);
+      assert.match(metrics, /regcomp_http_request_duration_seconds_bucket/);
+      assert.ok(!metrics.includes(sid));
+    });
   });
 }
