@@ -7,7 +7,11 @@ export const END_USER_TYPES = ['individual', 'business'] as const;
 
 export const FRIENDLY_NAME_MAX = 256;
 
-/** Protective bounds on `Attributes`; the real service documents none (see README). */
+/**
+ * Protective bounds on `Attributes`; the real service documents none. Far above what any
+ * regulation asks for (a dozen flat string fields), low enough that one request or one
+ * stored end user stays cheap to check, store and serve. See docs/end-user-types.md.
+ */
 export const ATTRIBUTE_LIMITS: JsonLimits = {
   maxBytes: 64 * 1024,
   maxDepth: 8,
