@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { Accounts } from './accounts/accounts.js';
 import type { Config } from './config.js';
 import { registerMetrics } from './metrics.js';
+import { loadEndUserTypes } from './resources/end-user-types/load.js';
 import { resources } from './resources/index.js';
 import type { Db } from './store/db.js';
 import { Authenticator } from './twilio/auth.js';
@@ -28,6 +29,8 @@ export interface AppOptions {
 
 /** Builds the whole HTTP app on an open, migrated database. No port is opened here. */
 export async function buildApp({ config, db, logger = false }: AppOptions): Promise<FastifyInstance> {
+  // First: a bad catalogue file stops start-up (CatalogueError) before anything else is built.
+  const endUserTypes = loadEndUserTypes(config.endUserTypesFile);
   const app = Fastify({
     logger,
     bodyLimit: config.bodyLimitBytes,
@@ -59,7 +62,7 @@ export async function buildApp({ config, db, logger = false }: AppOptions): Prom
       api.addHook('onRequest', async (request) => {
         request.accountSid = await authenticator.authenticate(request.headers.authorization);
       });
-      for (const resource of resources) resource.register(api, { db, tokens, config });
+      for (const resource of resources) resource.register(api, { db, tokens, config, endUserTypes });
       done();
     },
     { prefix: API_PREFIX },

@@ -1,3 +1,5 @@
+import path from 'node:path';
+
 /** Environment -> validated, typed configuration. A bad value stops start-up with a clear message. */
 export interface Config {
   host: string;
@@ -12,7 +14,14 @@ export interface Config {
   pgPoolSize: number;
   bodyLimitBytes: number;
   metrics: boolean;
+  /** Absolute path of the operator's End-User Types catalogue; read and checked by buildApp. */
+  endUserTypesFile: string | undefined;
+  /** `open`: any JSON object (within limits), like Twilio; `strict`: checked against the type. */
+  attributesValidation: AttributesValidation;
 }
+
+export const ATTRIBUTES_VALIDATION_MODES = ['open', 'strict'] as const;
+export type AttributesValidation = (typeof ATTRIBUTES_VALIDATION_MODES)[number];
 
 export class ConfigError extends Error {}
 
@@ -30,6 +39,7 @@ export function loadConfig(env: Env = process.env): Config {
   if ((sid === undefined) !== (token === undefined)) {
     throw new ConfigError('set both TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN, or neither');
   }
+  const endUserTypesFile = optional(env, 'END_USER_TYPES_FILE');
   return {
     host: optional(env, 'HOST') ?? '127.0.0.1',
     port: integer(env, 'PORT', 3000, 0, 65535),
@@ -43,6 +53,8 @@ export function loadConfig(env: Env = process.env): Config {
     pgPoolSize: integer(env, 'PG_POOL_SIZE', 10, 1, 1000),
     bodyLimitBytes: 1024 * 1024,
     metrics: boolean(env, 'METRICS', true),
+    endUserTypesFile: endUserTypesFile === undefined ? undefined : path.resolve(endUserTypesFile),
+    attributesValidation: oneOf(env, 'ATTRIBUTES_VALIDATION', 'open', ATTRIBUTES_VALIDATION_MODES),
   };
 }
 
@@ -69,8 +81,10 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(`${name} must be true or false, got ${raw}`);
 }
 
-function oneOf(env: Env, name: string, fallback: string, allowed: string[]): string {
+function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
   const raw = optional(env, name) ?? fallback;
-  if (!allowed.includes(raw)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got ${raw}`);
-  return raw;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got ${raw}`);
+  }
+  return raw as T;
 }

@@ -38,7 +38,7 @@ describe('compactJsonObject', () => {
 
   test('depth is counted without recursion, so absurd nesting is a clean error', () => {
     assert.equal(compact('{"a":' + '['.repeat(7) + ']'.repeat(7) + '}'), '{"a":' + '['.repeat(7) + ']'.repeat(7) + '}');
-    refused('{"a":' + '['.repeat(8) + ']'.repeat(8) + '}', 20001, /nested deeper than 8 levels/);
+    refused('{"a":' + '['.repeat(8) + ']'.repeat(8) + '}', 20001, /nested deeper than the limit of 8 levels/);
     refused('['.repeat(1_000_000), 20001, /nested deeper/);
   });
 });

@@ -1,5 +1,6 @@
+import { endUserTypes } from './end-user-types/index.js';
 import { endUsers } from './end-users/index.js';
 import type { Resource } from './resource.js';
 
 /** Every API resource the server serves. A new resource is a new folder plus one line here. */
-export const resources: readonly Resource[] = [endUsers];
+export const resources: readonly Resource[] = [endUsers, endUserTypes];

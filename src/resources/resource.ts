@@ -2,12 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import type { Db, Migration } from '../store/db.js';
 import type { PageTokens } from '../twilio/paging.js';
+import type { EndUserTypeCatalogue } from './end-user-types/catalogue.js';
 
-/** What every resource gets from the app: storage, paging tokens, configuration. */
+/** What every resource gets from the app: storage, paging tokens, configuration, catalogues. */
 export interface ResourceContext {
   db: Db;
   tokens: PageTokens;
   config: Config;
+  /** Loaded once at start from the built-in catalogue and END_USER_TYPES_FILE. */
+  endUserTypes: EndUserTypeCatalogue;
 }
 
 /**

@@ -29,6 +29,9 @@ export class TwilioError extends Error {
 
 const AUTH_HEADERS = { 'WWW-Authenticate': 'Basic realm="Twilio API"' };
 
+/** A caller-chosen name, quoted and cut short enough for a message. */
+const quoted = (name: string) => JSON.stringify(name.length > 64 ? `${name.slice(0, 64)}…` : name);
+
 export const errors = {
   notFound: (path: string) => new TwilioError(404, 20404, `The requested resource ${path} was not found`),
   noCredentials: () =>
@@ -52,6 +55,14 @@ export const errors = {
   pageSizeTooLarge: () => new TwilioError(400, 20007, 'Page size too large: the maximum page size is 1000'),
   invalidPageToken: () => new TwilioError(400, 21481, 'Invalid PageToken'),
   invalidAttributes: (why: string) => new TwilioError(400, 22207, `Unable to parse attributes JSON: ${why}`),
+  // Strict attribute checks (ATTRIBUTES_VALIDATION=strict) have no Twilio code of their own:
+  // the JSON parsed (so not 22207), the parameter is invalid, hence 20001.
+  attributeNotAField: (key: string, type: string) =>
+    new TwilioError(400, 20001, `Invalid parameter Attributes: ${quoted(key)} is not a field of End-User Type ${type}`),
+  attributeBreaksConstraint: (key: string, type: string, rule: string) =>
+    new TwilioError(400, 20001, `Invalid parameter Attributes: ${quoted(key)} of End-User Type ${type} must be ${rule}`),
+  attributesOfUnknownType: (type: string) =>
+    new TwilioError(400, 20001, `Invalid parameter Attributes: End-User Type ${type} is no longer in the catalogue, so only {} is accepted`),
   methodNotAllowed: (allowed: readonly string[]) =>
     new TwilioError(405, 20004, 'Method not allowed', undefined, { Allow: allowed.join(', ') }),
   // Twilio documents no code for an oversized body; 20413 follows its 20xxx = HTTP-status pattern.

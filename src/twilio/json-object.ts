@@ -6,7 +6,7 @@ export interface JsonLimits {
   maxBytes: number;
   maxDepth: number;
   maxKeysPerObject: number;
-  /** Values (containers included) over the whole document. */
+  /** Values anywhere inside the top-level object (containers included, keys not). */
   maxMembers: number;
   /** Characters in one string (key or value), as written. */
   maxStringLength: number;
@@ -20,6 +20,10 @@ export interface JsonLimits {
  */
 export function compactJsonObject(text: string, param: string, limits: JsonLimits): string {
   const compact = scan(text, param, limits);
+  // Checked before parsing: an oversized document costs no more than the scan.
+  if (Buffer.byteLength(compact) > limits.maxBytes) {
+    throw errors.invalidParameter(param, `is larger than the limit of ${limits.maxBytes} bytes of compact JSON`);
+  }
   let value: unknown;
   try {
     value = JSON.parse(compact);
@@ -28,9 +32,6 @@ export function compactJsonObject(text: string, param: string, limits: JsonLimit
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw errors.invalidAttributes(`${param} must be a JSON object`);
-  }
-  if (Buffer.byteLength(compact) > limits.maxBytes) {
-    throw errors.invalidParameter(param, `larger than ${limits.maxBytes} bytes of JSON`);
   }
   return compact;
 }
@@ -42,12 +43,21 @@ interface Frame {
 }
 
 const WHITESPACE = new Set([' ', '\t', '\n', '\r']);
+/** First characters of a number, true, false or null. */
+const PRIMITIVE_START = /[-0-9tfn]/;
 
 /** One iterative pass (no recursion: depth cannot overflow the stack). */
 function scan(text: string, param: string, limits: JsonLimits): string {
   const out: string[] = [];
   const stack: Frame[] = [];
   let members = 0;
+  const countMember = () => {
+    if (++members > limits.maxMembers) {
+      throw errors.invalidParameter(param, `has more than the limit of ${limits.maxMembers} values in all`);
+    }
+  };
+  /** The last character written: a primitive starts a value only after `:`, `,` or `[`. */
+  let previous = '';
   let i = 0;
   while (i < text.length) {
     const ch = text[i]!;
@@ -61,7 +71,7 @@ function scan(text: string, param: string, limits: JsonLimits): string {
       if (end < 0) throw errors.invalidAttributes(`${param} is not valid JSON`);
       const raw = text.slice(i, end + 1);
       if (raw.length - 2 > limits.maxStringLength) {
-        throw errors.invalidParameter(param, `has a string longer than ${limits.maxStringLength} characters`);
+        throw errors.invalidParameter(param, `has a string longer than the limit of ${limits.maxStringLength} characters`);
       }
       if (top?.isObject && top.expectKey) {
         const key = raw.includes('\\') ? decodeKey(raw, param) : raw.slice(1, -1);
@@ -69,30 +79,32 @@ function scan(text: string, param: string, limits: JsonLimits): string {
         if (top.keys.has(key)) throw errors.invalidAttributes(`${param} repeats the key "${key}"`);
         top.keys.add(key);
         if (top.keys.size > limits.maxKeysPerObject) {
-          throw errors.invalidParameter(param, `has an object with more than ${limits.maxKeysPerObject} keys`);
+          throw errors.invalidParameter(param, `has an object with more than the limit of ${limits.maxKeysPerObject} keys`);
         }
         top.expectKey = false;
+      } else if (top) {
+        countMember();
       }
       out.push(raw);
+      previous = '"';
       i = end + 1;
       continue;
     }
     if (ch === '{' || ch === '[') {
       if (stack.length >= limits.maxDepth) {
-        throw errors.invalidParameter(param, `is nested deeper than ${limits.maxDepth} levels`);
+        throw errors.invalidParameter(param, `is nested deeper than the limit of ${limits.maxDepth} levels`);
       }
+      if (top) countMember();
       stack.push({ isObject: ch === '{', expectKey: ch === '{', keys: null });
     } else if (ch === '}' || ch === ']') {
       stack.pop();
     } else if (ch === ',' && top) {
       if (top.isObject) top.expectKey = true;
-    }
-    // Every value after the first in a container is preceded by a comma: commas plus
-    // containers bound the number of values from above.
-    if ((ch === ',' || ch === '{' || ch === '[') && ++members > limits.maxMembers) {
-      throw errors.invalidParameter(param, `has more than ${limits.maxMembers} values in all`);
+    } else if (top && (previous === ':' || previous === ',' || previous === '[') && PRIMITIVE_START.test(ch)) {
+      countMember();
     }
     out.push(ch);
+    previous = ch;
     i++;
   }
   return out.join('');

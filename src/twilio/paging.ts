@@ -130,6 +130,27 @@ export interface KeysetQuery {
   limit: number;
 }
 
+/** An item of an in-memory list with its key: its 1-based position. */
+export interface Keyed<T> {
+  key: number;
+  item: T;
+}
+
+/**
+ * What a store would answer for `query` over a fixed, in-memory list (a catalogue loaded at
+ * start), keyed by position; descending slices come in descending order, as from SQL.
+ */
+export function keysetOfList<T>(items: readonly T[], query: KeysetQuery): Keyed<T>[] {
+  const keyed = (start: number, end: number) => items.slice(start, end).map((item, i) => ({ key: start + i + 1, item }));
+  if (query.descending) {
+    // Keys below the bound: indexes below bound - 1.
+    const end = Math.max(Math.min(query.bound ?? Infinity, items.length + 1) - 1, 0);
+    return keyed(Math.max(end - query.limit, 0), end).reverse();
+  }
+  const start = Math.min(Math.max(query.bound ?? 0, 0), items.length);
+  return keyed(start, start + query.limit);
+}
+
 /**
  * Reads one page through `read`, asking for one row more than the page holds to learn
  * whether a page follows, and mints the neighbouring tokens.

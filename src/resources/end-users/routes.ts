@@ -7,7 +7,7 @@ import { refuseOtherMethods } from '../../twilio/routes.js';
 import { isSid, newSid } from '../../twilio/sid.js';
 import { originOf } from '../../twilio/urls.js';
 import type { ResourceContext } from '../resource.js';
-import { createParams, updateParams } from './rules.js';
+import { checkAttributesFor, createParams, updateParams } from './rules.js';
 import { EndUserStore } from './store.js';
 import type { EndUserRow } from './store.js';
 import { END_USERS_PATH, endUserJson } from './view.js';
@@ -15,8 +15,9 @@ import { END_USERS_PATH, endUserJson } from './view.js';
 type SidRequest = FastifyRequest<{ Params: { sid: string } }>;
 type ListRequest = FastifyRequest<{ Querystring: Record<string, string | undefined> }>;
 
-export function registerEndUserRoutes(app: FastifyInstance, { db, tokens, config }: ResourceContext): void {
+export function registerEndUserRoutes(app: FastifyInstance, { db, tokens, config, endUserTypes }: ResourceContext): void {
   const store = new EndUserStore(db);
+  const typeRules = { endUserTypes, attributesValidation: config.attributesValidation };
   const origin = (request: FastifyRequest) => originOf(request, config.publicBaseUrl);
   const send = (reply: FastifyReply, status: number, json: string) =>
     reply.code(status).type('application/json; charset=utf-8').send(json);
@@ -30,7 +31,7 @@ export function registerEndUserRoutes(app: FastifyInstance, { db, tokens, config
   const notFound = (request: FastifyRequest) => errors.notFound(request.url.split('?')[0]!);
 
   app.post('/EndUsers', async (request, reply) => {
-    const params = createParams(formOf(request.body));
+    const params = createParams(formOf(request.body), typeRules);
     const row = await store.create(request.accountSid, { ...params, sid: newSid('IT'), now: twilioDate() });
     return send(reply, 201, endUserJson(row, origin(request)));
   });
@@ -60,6 +61,12 @@ export function registerEndUserRoutes(app: FastifyInstance, { db, tokens, config
   app.post('/EndUsers/:sid', async (request: SidRequest, reply) => {
     const sid = sidOf(request);
     const changes = updateParams(formOf(request.body));
+    if (changes.attributes !== undefined && typeRules.attributesValidation === 'strict') {
+      // Type never changes, so the type read here is still the end user's when it is updated.
+      const current = await store.find(request.accountSid, sid);
+      if (!current) throw notFound(request);
+      checkAttributesFor(current.type, changes.attributes, typeRules);
+    }
     const row =
       changes.friendlyName === undefined && changes.attributes === undefined
         ? await store.find(request.accountSid, sid)
