@@ -2,7 +2,9 @@ import { Command, InvalidArgumentError } from 'commander';
 import { Accounts, InvalidInputError } from '../accounts/accounts.js';
 import { DEFAULT_DATABASE_URL } from '../config.js';
 import type { Db } from '../store/db.js';
-import { openAndMigrate } from '../store/open.js';
+import { DatabaseUnavailableError } from '../store/db.js';
+import { migrations } from '../store/migrations.js';
+import { openAndMigrate, openDb } from '../store/open.js';
 import { isSid } from '../twilio/sid.js';
 
 /**
@@ -103,10 +105,18 @@ program
   .command('migrate')
   .description('Apply pending schema migrations (the server also does this at start)')
   .action(async () => {
-    await withDb(() => Promise.resolve());
-    process.stderr.write('schema up to date\n');
+    const db = openDb(databaseUrl());
+    try {
+      const applied = await db.migrate(migrations);
+      process.stderr.write(applied.length === 0 ? 'schema up to date: nothing to apply\n' : `applied ${applied.join(', ')}\n`);
+    } finally {
+      await db.close();
+    }
   });
 
 program.parseAsync().catch((err: unknown) => {
+  if (err instanceof DatabaseUnavailableError) {
+    fail(`cannot reach the database: ${String((err.cause as Error | undefined)?.message ?? err.message)}`);
+  }
   fail(err instanceof InvalidInputError ? err.message : String((err as Error)?.message ?? err));
 });
