@@ -7,7 +7,10 @@ import { openAndMigrate } from './store/open.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const db = await openAndMigrate(config.databaseUrl, { pgPoolSize: config.pgPoolSize });
+  const db = await openAndMigrate(config.databaseUrl, {
+    pgPoolSize: config.pgPoolSize,
+    pgStatementTimeoutMs: config.pgStatementTimeoutMs,
+  });
   const app = await buildApp({ config, db, logger: loggerOptions(config.logLevel) });
   const created = await ensureAccount(db, config);
 
