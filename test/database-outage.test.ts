@@ -200,3 +200,10 @@ describe('database trouble', () => {
     await assertRecovers();
   });
 });
+
+test('a server that cannot reach the database at start exits 1 with a clear message', async () => {
+  await assert.rejects(
+    spawnServer({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/test' }),
+    /server exited \(1\) before listening:\nregcomp: cannot reach the database: connect ECONNREFUSED 127\.0\.0\.1:1\n$/,
+  );
+});
