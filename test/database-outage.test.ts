@@ -195,6 +195,11 @@ describe('database trouble', () => {
     const reply = await inFlight;
     assertUnavailable(reply, 'the request in flight');
     assert.ok(reply.ms < STATEMENT_TIMEOUT_MS + 2000 + 1500, `took ${reply.ms} ms`);
+    // New connections meet the same silence: the connect timeout answers for them.
+    const fetched = await call('GET', `${END_USERS}/${sid}`);
+    assertUnavailable(fetched, 'fetch during the partition');
+    assert.ok(fetched.ms < 4000, `took ${fetched.ms} ms`);
+    assert.equal((await call('GET', '/readyz', { auth: null })).status, 503);
 
     await proxy.restore();
     await assertRecovers();
