@@ -27,10 +27,12 @@ async function createSchema(name: string): Promise<void> {
 /** Kills the only connection of `db` (a pool of size 1) while `start()` runs on it. */
 async function killDuring(db: PostgresDb, start: () => Promise<unknown>): Promise<void> {
   const victim = await db.get<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-  const during = start();
+  // The expectation is attached at once: the victim's error may arrive before the
+  // terminating query itself returns, and a rejection nobody handles yet fails the run.
+  const during = assert.rejects(start(), DatabaseUnavailableError);
   await sleep(200);
   await admin.get('SELECT pg_terminate_backend(?::int)', [victim?.pid ?? 0]);
-  await assert.rejects(during, DatabaseUnavailableError);
+  await during;
   // The pool drops the broken client and connects afresh.
   assert.deepEqual(await db.get('SELECT 1 AS one'), { one: 1 });
 }
