@@ -12,6 +12,8 @@ export interface Config {
   bootstrapAuthToken: string | undefined;
   credentialCacheMs: number;
   pgPoolSize: number;
+  /** PostgreSQL statement_timeout for request queries; the client gives up 2 s after it. */
+  pgStatementTimeoutMs: number;
   bodyLimitBytes: number;
   metrics: boolean;
   /** Absolute path of the operator's End-User Types catalogue; read and checked by buildApp. */
@@ -51,6 +53,7 @@ export function loadConfig(env: Env = process.env): Config {
     bootstrapAuthToken: token,
     credentialCacheMs: integer(env, 'CREDENTIAL_CACHE_MS', 2000, 0, 5000),
     pgPoolSize: integer(env, 'PG_POOL_SIZE', 10, 1, 1000),
+    pgStatementTimeoutMs: integer(env, 'PG_STATEMENT_TIMEOUT_MS', 10_000, 100, 600_000),
     bodyLimitBytes: 1024 * 1024,
     metrics: boolean(env, 'METRICS', true),
     endUserTypesFile: endUserTypesFile === undefined ? undefined : path.resolve(endUserTypesFile),

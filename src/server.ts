@@ -3,11 +3,15 @@ import { buildApp } from './app.js';
 import { ensureAccount } from './bootstrap.js';
 import { ConfigError, loadConfig } from './config.js';
 import { loggerOptions } from './logger.js';
+import { DatabaseUnavailableError } from './store/db.js';
 import { openAndMigrate } from './store/open.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const db = await openAndMigrate(config.databaseUrl, { pgPoolSize: config.pgPoolSize });
+  const db = await openAndMigrate(config.databaseUrl, {
+    pgPoolSize: config.pgPoolSize,
+    pgStatementTimeoutMs: config.pgStatementTimeoutMs,
+  });
   const app = await buildApp({ config, db, logger: loggerOptions(config.logLevel) });
   const created = await ensureAccount(db, config);
 
@@ -30,7 +34,17 @@ async function main(): Promise<void> {
   process.stderr.write(`regcomp listening on ${address}\n`);
 }
 
+function startupFailure(err: unknown): string {
+  if (err instanceof ConfigError) return err.message;
+  // Not reachable at start: exit, and let the supervisor start us again (once running, the
+  // server rides out database trouble by itself).
+  if (err instanceof DatabaseUnavailableError) {
+    return `cannot reach the database: ${String((err.cause as Error | undefined)?.message ?? err.message)}`;
+  }
+  return String((err as Error)?.stack ?? err);
+}
+
 main().catch((err: unknown) => {
-  process.stderr.write(`regcomp: ${err instanceof ConfigError ? err.message : String((err as Error)?.stack ?? err)}\n`);
+  process.stderr.write(`regcomp: ${startupFailure(err)}\n`);
   process.exit(1);
 });

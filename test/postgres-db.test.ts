@@ -27,10 +27,12 @@ async function createSchema(name: string): Promise<void> {
 /** Kills the only connection of `db` (a pool of size 1) while `start()` runs on it. */
 async function killDuring(db: PostgresDb, start: () => Promise<unknown>): Promise<void> {
   const victim = await db.get<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-  const during = start();
+  // The expectation is attached at once: the victim's error may arrive before the
+  // terminating query itself returns, and a rejection nobody handles yet fails the run.
+  const during = assert.rejects(start(), DatabaseUnavailableError);
   await sleep(200);
   await admin.get('SELECT pg_terminate_backend(?::int)', [victim?.pid ?? 0]);
-  await assert.rejects(during, DatabaseUnavailableError);
+  await during;
   // The pool drops the broken client and connects afresh.
   assert.deepEqual(await db.get('SELECT 1 AS one'), { one: 1 });
 }
@@ -198,6 +200,21 @@ describe('connection trouble', () => {
   test('a connection killed mid-transaction does the same, without crashing the process', async () => {
     const db = open(SCHEMA, 1);
     await killDuring(db, () => db.batch('SELECT pg_sleep(?)', [[5]]));
+  });
+
+  test('a statement that never answers gives DatabaseUnavailableError after the query timeout', async () => {
+    // No server-side limit here, so only the client-side backstop can end the wait.
+    const db = new PostgresDb(URL, { poolSize: 1, searchPath: SCHEMA, statementTimeoutMs: 0, queryTimeoutMs: 300 });
+    opened.push(db);
+    const timedOut = (err: unknown): boolean =>
+      err instanceof DatabaseUnavailableError && (err.cause as Error).message === 'Query read timeout';
+    const started = Date.now();
+    await assert.rejects(db.get('SELECT pg_sleep(3)'), timedOut);
+    // In a transaction too, without waiting on a ROLLBACK queued behind the silent statement.
+    await assert.rejects(db.batch('SELECT pg_sleep(?)', [[3]]), timedOut);
+    assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
+    // The stuck connections were discarded, not handed out again.
+    assert.deepEqual(await db.get('SELECT 1 AS one'), { one: 1 });
   });
 
   test('an idle connection killed is replaced', async () => {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import type { Db, Migration } from '../store/db.js';
+import type { TransferTable } from '../transfer/table.js';
 import type { PageTokens } from '../twilio/paging.js';
 import type { EndUserTypeCatalogue } from './end-user-types/catalogue.js';
 
@@ -20,5 +21,7 @@ export interface ResourceContext {
 export interface Resource {
   name: string;
   migrations: readonly Migration[];
+  /** Its tables as `regcomp export` writes and `regcomp import` reads them, parents first. */
+  transfer: readonly TransferTable[];
   register(app: FastifyInstance, context: ResourceContext): void;
 }

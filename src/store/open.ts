@@ -5,12 +5,15 @@ import { migrations } from './migrations.js';
 
 export interface OpenOptions {
   pgPoolSize?: number;
+  pgStatementTimeoutMs?: number;
 }
 
 /** `sqlite:PATH` (or `sqlite::memory:`) or `postgres://…`. */
 export function openDb(url: string, options: OpenOptions = {}): Db {
   if (url.startsWith('sqlite:')) return new SqliteDb(url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, ''));
-  if (isPostgresUrl(url)) return new PostgresDb(url, { poolSize: options.pgPoolSize ?? 10 });
+  if (isPostgresUrl(url)) {
+    return new PostgresDb(url, { poolSize: options.pgPoolSize ?? 10, statementTimeoutMs: options.pgStatementTimeoutMs });
+  }
   throw new Error(`DATABASE_URL must start with sqlite: or postgres://, got ${url.replace(/\/\/[^@/]*@/, '//…@')}`);
 }
 

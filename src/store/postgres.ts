@@ -7,6 +7,12 @@ export interface PostgresOptions {
   poolSize: number;
   /** Server-side limit for each statement; default 10 000 ms. Migrations run without it. */
   statementTimeoutMs?: number;
+  /**
+   * Client-side limit on waiting for a statement's answer; default statementTimeoutMs + 2 000.
+   * A backstop for a connection that went silent (a network partition, a frozen server), where
+   * no server-side timeout can answer and TCP would take many minutes to give up.
+   */
+  queryTimeoutMs?: number;
   /** Sets the connection's search_path, e.g. to isolate tests in their own schema. */
   searchPath?: string;
 }
@@ -42,7 +48,7 @@ const UNAVAILABLE_CODES = new Set([
 
 // pg and pg-pool report a lost connection or a connect timeout by message only.
 const UNAVAILABLE_MESSAGE =
-  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
+  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout)/;
 
 function isUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
@@ -62,6 +68,11 @@ function searchPathOption(searchPath: string): string {
   return `-c search_path=${searchPath.replace(/[\\ ]/g, '\\$&')}`;
 }
 
+/** pg honours a per-query `query_timeout` (ms); its type definitions do not list it. */
+function timed<V extends unknown[]>(config: pg.QueryConfig<V>, ms: number): pg.QueryConfig<V> {
+  return Object.assign(config, { query_timeout: ms });
+}
+
 interface Statement {
   name: string;
   text: string;
@@ -75,9 +86,11 @@ export class PostgresDb implements Db {
   readonly dialect = 'postgres' as const;
   private readonly pool: pg.Pool;
   private readonly statements = new Map<string, Statement>();
+  private readonly queryTimeoutMs: number;
   private closing: Promise<void> | undefined;
 
   constructor(url: string, options: PostgresOptions) {
+    this.queryTimeoutMs = options.queryTimeoutMs ?? (options.statementTimeoutMs ?? 10_000) + 2000;
     this.pool = new pg.Pool({
       connectionString: url,
       max: options.poolSize,
@@ -107,7 +120,10 @@ export class PostgresDb implements Db {
 
   private query<T extends pg.QueryResultRow>(sql: string, params: readonly SqlValue[]): Promise<pg.QueryResult<T>> {
     const { name, text } = this.statement(sql);
-    return this.pool.query<T>({ name, text, values: params as SqlValue[] }).catch(classify);
+    // A client whose query timed out is released with the error, so the pool discards it.
+    return this.pool
+      .query<T>(timed({ name, text, values: params as SqlValue[] }, this.queryTimeoutMs))
+      .catch(classify);
   }
 
   async get<T>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
@@ -129,7 +145,9 @@ export class PostgresDb implements Db {
     if (paramLists.length === 0) return;
     const { name, text } = this.statement(sql);
     await this.transaction(async (client) => {
-      for (const values of paramLists) await client.query({ name, text, values: values as SqlValue[] });
+      for (const values of paramLists) {
+        await client.query(timed({ name, text, values: values as SqlValue[] }, this.queryTimeoutMs));
+      }
     });
   }
 
@@ -173,14 +191,18 @@ export class PostgresDb implements Db {
       broken = true;
     };
     client.on('error', onError);
+    const control = (text: string) => client.query(timed({ text }, this.queryTimeoutMs));
     try {
-      await client.query('BEGIN');
+      await control('BEGIN');
       const result = await work(client);
-      await client.query('COMMIT');
+      await control('COMMIT');
       return result;
     } catch (err) {
+      // A lost or silent connection cannot roll back (the server does, when it notices), and a
+      // ROLLBACK queued behind a statement that never answers would wait for ever.
+      if (isUnavailable(err)) broken = true;
       // A client whose ROLLBACK fails is in an unknown state.
-      await client.query('ROLLBACK').catch(onError);
+      else await control('ROLLBACK').catch(onError);
       return classify(err);
     } finally {
       client.off('error', onError);

@@ -5,5 +5,6 @@ import { registerEndUserTypeRoutes } from './routes.js';
 export const endUserTypes: Resource = {
   name: 'end-user-types',
   migrations: [],
+  transfer: [],
   register: registerEndUserTypeRoutes,
 };

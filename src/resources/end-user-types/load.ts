@@ -11,7 +11,7 @@ const MODES = ['extend', 'replace'] as const;
 type Mode = (typeof MODES)[number];
 
 // Machine names become End-User `Type` values and attribute keys: Twilio's are snake_case.
-const MACHINE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
+export const MACHINE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 const TYPE_SID = /^OY[0-9a-fA-F]{32}$/;
 const TEXT_MAX = 256;
 

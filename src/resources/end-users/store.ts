@@ -59,16 +59,42 @@ export class EndUserStore {
     return (await this.db.run('DELETE FROM end_users WHERE sid = ? AND account_sid = ?', [sid, accountSid])).changes > 0;
   }
 
+  /**
+   * One page: a single range scan of end_users_account_id (account_sid, id), at any depth.
+   * Left to themselves, both planners may instead walk the primary key and filter by account
+   * (for a small account in a big table: a scan of most later rows). SQLite is told the index
+   * (INDEXED BY), and seeks on `account_sid = ? AND id > ?` (not on a row value's second
+   * column). PostgreSQL, once it settles on a generic plan for the prepared statement, takes
+   * the primary key for `account_sid = ? AND id > ?`; bounds on the row (account_sid, id) can
+   * only be index conditions of end_users_account_id.
+   */
   page(accountSid: string, query: KeysetQuery): Promise<EndUserRow[]> {
-    if (query.descending) {
-      return this.db.all<EndUserRow>(
-        `SELECT ${COLUMNS} FROM end_users WHERE account_sid = ? AND id < ? ORDER BY id DESC LIMIT ?`,
-        [accountSid, query.bound ?? Number.MAX_SAFE_INTEGER, query.limit],
-      );
+    const { bound, descending, limit } = query;
+    if (this.db.dialect === 'postgres') {
+      return descending
+        ? this.db.all<EndUserRow>(
+            `SELECT ${COLUMNS} FROM end_users WHERE (account_sid, id) < (?, ?) AND (account_sid, id) > (?, 0)
+             ORDER BY account_sid DESC, id DESC LIMIT ?`,
+            [accountSid, bound ?? Number.MAX_SAFE_INTEGER, accountSid, limit],
+          )
+        : this.db.all<EndUserRow>(
+            `SELECT ${COLUMNS} FROM end_users WHERE (account_sid, id) > (?, ?) AND (account_sid, id) < (?, ${Number.MAX_SAFE_INTEGER})
+             ORDER BY account_sid, id LIMIT ?`,
+            [accountSid, bound ?? 0, accountSid, limit],
+          );
     }
-    return this.db.all<EndUserRow>(
-      `SELECT ${COLUMNS} FROM end_users WHERE account_sid = ? AND id > ? ORDER BY id LIMIT ?`,
-      [accountSid, query.bound ?? 0, query.limit],
-    );
+    return descending
+      ? this.db.all<EndUserRow>(`SELECT ${COLUMNS} FROM end_users INDEXED BY end_users_account_id
+         WHERE account_sid = ? AND id < ? ORDER BY id DESC LIMIT ?`, [
+          accountSid,
+          bound ?? Number.MAX_SAFE_INTEGER,
+          limit,
+        ])
+      : this.db.all<EndUserRow>(`SELECT ${COLUMNS} FROM end_users INDEXED BY end_users_account_id
+         WHERE account_sid = ? AND id > ? ORDER BY id LIMIT ?`, [
+          accountSid,
+          bound ?? 0,
+          limit,
+        ]);
   }
 }
