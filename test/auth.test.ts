@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { Accounts } from '../src/accounts/accounts.js';
 import { backends } from './support/backends.js';
-import type { TestServer } from './support/server.js';
-import { basic, startServer } from './support/server.js';
+import { basic, serverFor } from './support/server.js';
 import { sdkClient } from './support/twilio-client.js';
 
 const LIST = '/v2/RegulatoryCompliance/EndUsers';
@@ -22,14 +21,7 @@ async function expect401(response: Response, message: RegExp): Promise<void> {
 
 for (const backend of backends) {
   describe(`authentication and account isolation (${backend.name})`, () => {
-    let server: TestServer;
-    before(async () => {
-      server = await startServer(await backend.fresh(), { CREDENTIAL_CACHE_MS: '300' });
-    });
-    after(async () => {
-      await server?.close();
-      await backend.cleanup();
-    });
+    const server = serverFor(backend, { CREDENTIAL_CACHE_MS: '300' });
     const raw = (authorization: string | undefined) =>
       fetch(server.origin + LIST, { headers: authorization ? { authorization } : {} });
 

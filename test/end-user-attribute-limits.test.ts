@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { backends } from './support/backends.js';
-import type { TestServer } from './support/server.js';
-import { startServer } from './support/server.js';
+import { serverFor } from './support/server.js';
 
 // The documented limits, written out so that changing one is a deliberate act (docs too).
 const MAX_BYTES = 65536;
@@ -43,14 +42,7 @@ function objectWithValues(values: number): string {
 
 for (const backend of backends) {
   describe(`End-User Attributes limits (${backend.name})`, () => {
-    let server: TestServer;
-    before(async () => {
-      server = await startServer(await backend.fresh());
-    });
-    after(async () => {
-      await server?.close();
-      await backend.cleanup();
-    });
+    const server = serverFor(backend);
 
     const create = (attributes: string) =>
       server.request('POST', '/v2/RegulatoryCompliance/EndUsers', {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { backends } from './support/backends.js';
 import type { TestServer } from './support/server.js';
-import { startServer } from './support/server.js';
+import { serverFor, startServer } from './support/server.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'regcomp-strict-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -47,14 +47,7 @@ function invalid(message: string) {
 
 for (const backend of backends) {
   describe(`ATTRIBUTES_VALIDATION=strict with the built-in catalogue (${backend.name})`, () => {
-    let server: TestServer;
-    before(async () => {
-      server = await startServer(await backend.fresh(), { ATTRIBUTES_VALIDATION: 'strict' });
-    });
-    after(async () => {
-      await server?.close();
-      await backend.cleanup();
-    });
+    const server = serverFor(backend, { ATTRIBUTES_VALIDATION: 'strict' });
     const endUsers = () => server.sdk().numbers.v2.regulatoryCompliance.endUsers;
 
     test('fields of the type with valid values are accepted; absent fields are fine', async () => {

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { backends } from './support/backends.js';
 import { assertMatchesSpec } from './support/openapi.js';
-import type { TestServer } from './support/server.js';
-import { startServer } from './support/server.js';
+import { serverFor } from './support/server.js';
 
 const LIST_PATH = '/v2/RegulatoryCompliance/EndUserTypes';
 // Written out: these must never change, users keep them in fixtures.
@@ -49,14 +48,7 @@ test('type SIDs are OY + the first 32 hex digits of sha256("regcomp:end-user-typ
 
 for (const backend of backends) {
   describe(`End-User Types (${backend.name})`, () => {
-    let server: TestServer;
-    before(async () => {
-      server = await startServer(await backend.fresh());
-    });
-    after(async () => {
-      await server?.close();
-      await backend.cleanup();
-    });
+    const server = serverFor(backend);
     const endUserTypes = () => server.sdk().numbers.v2.regulatoryCompliance.endUserTypes;
     const withUrl = (type: (typeof BUILT_IN)[number]) => ({ ...type, url: `${server.origin}${LIST_PATH}/${type.sid}` });
 

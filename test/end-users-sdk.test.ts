@@ -1,23 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { backends } from './support/backends.js';
 import { assertMatchesSpec } from './support/openapi.js';
-import type { TestServer } from './support/server.js';
-import { startServer } from './support/server.js';
+import { serverFor } from './support/server.js';
 
 const FIELDS = ['sid', 'account_sid', 'friendly_name', 'type', 'attributes', 'date_created', 'date_updated', 'url'];
 const DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
 for (const backend of backends) {
   describe(`End-Users through the twilio SDK (${backend.name})`, () => {
-    let server: TestServer;
-    before(async () => {
-      server = await startServer(await backend.fresh());
-    });
-    after(async () => {
-      await server?.close();
-      await backend.cleanup();
-    });
+    const server = serverFor(backend);
     const endUsers = () => server.sdk().numbers.v2.regulatoryCompliance.endUsers;
 
     test('create, fetch, update and remove', async () => {

@@ -3,11 +3,10 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { backends } from './support/backends.js';
 import { projectRoot } from './support/paths.js';
-import type { TestServer } from './support/server.js';
-import { startServer } from './support/server.js';
+import { serverFor } from './support/server.js';
 
 const run = promisify(execFile);
 const readme = fs.readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
@@ -21,14 +20,7 @@ function sdkSnippet(): string {
 
 for (const backend of backends) {
   describe(`the README's SDK example runs as written (${backend.name})`, () => {
-    let server: TestServer;
-    before(async () => {
-      server = await startServer(await backend.fresh());
-    });
-    after(async () => {
-      await server?.close();
-      await backend.cleanup();
-    });
+    const server = serverFor(backend);
 
     test('create, fetch, update, list and remove through twilio-node', async () => {
       // Only the origin changes: the example's server listens on a test port here.

@@ -2,12 +2,14 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import type { FastifyInstance } from 'fastify';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import type twilio from 'twilio';
 import { Accounts } from '../../src/accounts/accounts.js';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { Db } from '../../src/store/db.js';
 import { openAndMigrate } from '../../src/store/open.js';
+import type { Backend } from './backends.js';
 import { projectRoot } from './paths.js';
 import { sdkClient } from './twilio-client.js';
 
@@ -108,5 +110,26 @@ export function spawnServer(env: Record<string, string>): Promise<ServerProcess>
       clearTimeout(timer);
       reject(new Error(`server exited (${code}) before listening:\n${output}`));
     });
+  });
+}
+
+/**
+ * Starts a server on a fresh store of `backend` before the enclosing suite and closes it (and
+ * the store) after. The returned object stands for that server once the suite runs.
+ */
+export function serverFor(backend: Backend, env: Record<string, string> = {}): TestServer {
+  let current: TestServer | undefined;
+  before(async () => {
+    current = await startServer(await backend.fresh(), env);
+  });
+  after(async () => {
+    await current?.close();
+    await backend.cleanup();
+  });
+  return new Proxy({} as TestServer, {
+    get: (_target, property) => {
+      if (!current) throw new Error('the test server starts in the suite’s before() hook');
+      return Reflect.get(current, property) as unknown;
+    },
   });
 }
