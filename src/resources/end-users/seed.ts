@@ -138,45 +138,55 @@ const INDUSTRIES = ['TECHNOLOGY', 'HEALTHCARE', 'RETAIL', 'FINANCIAL', 'EDUCATIO
 const BUSINESS_TYPES = ['Corporation', 'Limited Liability Corporation', 'Partnership', 'Sole Proprietorship'];
 const REGIONS = ['USA_AND_CANADA', 'EUROPE', 'LATIN_AMERICA', 'ASIA', 'AFRICA'];
 
-/** End-user rows shaped like real ones: about 60 % individuals, 40 % businesses. */
+export interface SyntheticEndUser {
+  friendlyName: string;
+  type: 'individual' | 'business';
+  /** Compact JSON object text. */
+  attributes: string;
+}
+
+/** One end user shaped like a real one: about 60 % individuals, 40 % businesses. */
+export function syntheticEndUser(n: number): SyntheticEndUser {
+  return Math.random() < 0.6 ? individual(n) : business(n);
+}
+
 class EndUserGenerator {
   private serial = 0;
 
   row(accountSid: string, date: string): SqlValue[] {
-    const n = ++this.serial;
-    const { friendlyName, type, attributes } = Math.random() < 0.6 ? this.individual(n) : this.business(n);
+    const { friendlyName, type, attributes } = syntheticEndUser(++this.serial);
     return [newSid('IT'), accountSid, friendlyName, type, attributes, date, date];
   }
+}
 
-  private individual(n: number) {
-    const first = pick(FIRST_NAMES);
-    const last = pick(LAST_NAMES);
-    const email = `${first}.${last}${n % 1000}@example.com`.toLowerCase().replace(/[^a-z0-9.@-]/g, '');
-    const attributes = {
-      first_name: first,
-      last_name: last,
-      email,
-      phone_number: `+1${digits(10)}`,
-    };
-    return { friendlyName: `${first} ${last}`, type: 'individual', attributes: JSON.stringify(attributes) };
-  }
+function individual(n: number): SyntheticEndUser {
+  const first = pick(FIRST_NAMES);
+  const last = pick(LAST_NAMES);
+  const email = `${first}.${last}${n % 1000}@example.com`.toLowerCase().replace(/[^a-z0-9.@-]/g, '');
+  const attributes = {
+    first_name: first,
+    last_name: last,
+    email,
+    phone_number: `+1${digits(10)}`,
+  };
+  return { friendlyName: `${first} ${last}`, type: 'individual', attributes: JSON.stringify(attributes) };
+}
 
-  private business(n: number) {
-    const name = `${pick(BUSINESS_WORDS)} ${pick(BUSINESS_KINDS)} ${pick(BUSINESS_SUFFIXES)}`;
-    const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/-+$/, '');
-    const attributes = {
-      business_name: name,
-      business_registration_identifier: 'EIN',
-      business_registration_number: digits(9),
-      business_type: pick(BUSINESS_TYPES),
-      business_industry: pick(INDUSTRIES),
-      business_regions_of_operation: pick(REGIONS),
-      business_identity: 'direct_customer',
-      website_url: `https://www.${slug}.example.com`,
-      email: `compliance+${n % 1000}@${slug}.example.com`,
-    };
-    return { friendlyName: name, type: 'business', attributes: JSON.stringify(attributes) };
-  }
+function business(n: number): SyntheticEndUser {
+  const name = `${pick(BUSINESS_WORDS)} ${pick(BUSINESS_KINDS)} ${pick(BUSINESS_SUFFIXES)}`;
+  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/-+$/, '');
+  const attributes = {
+    business_name: name,
+    business_registration_identifier: 'EIN',
+    business_registration_number: digits(9),
+    business_type: pick(BUSINESS_TYPES),
+    business_industry: pick(INDUSTRIES),
+    business_regions_of_operation: pick(REGIONS),
+    business_identity: 'direct_customer',
+    website_url: `https://www.${slug}.example.com`,
+    email: `compliance+${n % 1000}@${slug}.example.com`,
+  };
+  return { friendlyName: name, type: 'business', attributes: JSON.stringify(attributes) };
 }
 
 function pick<T>(list: readonly T[]): T {
