@@ -1,0 +1,209 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { LoadResult } from './load.js';
+import type { BackendName, BenchOptions, ScenarioName } from './options.js';
+import { resultsDir } from './processes.js';
+
+export interface SuiteResult {
+  backend: BackendName;
+  rows: number;
+  accounts: number;
+  loadAccounts: number;
+  seedSec: number;
+  /** node:http measured before the server and again after it; Fastify hello once. */
+  reference: { httpBefore?: LoadResult; fastify?: LoadResult; httpAfter?: LoadResult };
+  scenarios: Partial<Record<ScenarioName, LoadResult>>;
+  /** Server memory after the last scenario. */
+  serverMemory: { rssMb: number; peakRssMb: number } | null;
+  /** Rows in the delete pool and the depth of the deep page, for the record. */
+  notes: string[];
+}
+
+export interface Machine {
+  cpus: number;
+  cpuModel: string;
+  node: string;
+  platform: string;
+  memoryGb: number;
+  loadAverage: number[];
+}
+
+export function machine(): Machine {
+  const cpus = os.cpus();
+  return {
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    memoryGb: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    loadAverage: os.loadavg().map((n) => Math.round(n * 100) / 100),
+  };
+}
+
+const LABELS: Record<ScenarioName, string> = {
+  fetch: 'fetch',
+  create: 'create',
+  update: 'update',
+  delete: 'delete',
+  list: 'list (50, first page)',
+  deep: 'list (50, deep page)',
+};
+
+interface Target {
+  label: string;
+  check(suite: SuiteResult): { value: string; met: boolean } | undefined;
+}
+
+/**
+ * The reference throughput every ratio divides by: the better of the two node:http runs, so a
+ * reference slowed by other work on the machine cannot flatter the ratios.
+ */
+export function referenceRps(suite: SuiteResult): number | undefined {
+  const runs = [suite.reference.httpBefore, suite.reference.httpAfter].filter((r) => r !== undefined);
+  return runs.length ? Math.max(...runs.map((r) => r.rps)) : undefined;
+}
+
+const ratio = (suite: SuiteResult, s: ScenarioName) => {
+  const r = suite.scenarios[s];
+  const ref = referenceRps(suite);
+  return r && ref ? r.rps / ref : undefined;
+};
+const atLeast = (s: ScenarioName, min: number): Target => ({
+  label: `${s} ≥ ${min.toFixed(2)}× node:http`,
+  check: (suite) => {
+    const v = ratio(suite, s);
+    return v === undefined ? undefined : { value: `${v.toFixed(2)}×`, met: v >= min };
+  },
+});
+const p99 = (s: ScenarioName, maxMs: number): Target => ({
+  label: `${s} p99 ≤ ${maxMs} ms`,
+  check: (suite) => {
+    const r = suite.scenarios[s];
+    return r ? { value: `${r.latencyMs.p99.toFixed(2)} ms`, met: r.latencyMs.p99 <= maxMs } : undefined;
+  },
+});
+
+/** The issue's targets (defined for 1,000,000 end users and 20 connections). */
+export const TARGETS: Record<BackendName, Target[]> = {
+  sqlite: [
+    atLeast('fetch', 0.4),
+    atLeast('create', 0.2),
+    atLeast('update', 0.2),
+    atLeast('delete', 0.2),
+    atLeast('list', 0.1),
+    {
+      label: 'deep page ≥ 0.90× first page',
+      check: (suite) => {
+        const deep = suite.scenarios.deep;
+        const first = suite.scenarios.list;
+        if (!deep || !first) return undefined;
+        const v = deep.rps / first.rps;
+        return { value: `${v.toFixed(2)}×`, met: v >= 0.9 };
+      },
+    },
+    p99('fetch', 10),
+    p99('create', 10),
+    {
+      label: 'server RSS after the run ≤ 150 MB',
+      check: (suite) => (suite.serverMemory ? { value: `${suite.serverMemory.rssMb.toFixed(0)} MB`, met: suite.serverMemory.rssMb <= 150 } : undefined),
+    },
+  ],
+  postgres: [atLeast('fetch', 0.2), atLeast('create', 0.1)],
+};
+
+function pad(text: string, width: number, left = false): string {
+  return left ? text.padEnd(width) : text.padStart(width);
+}
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+
+export function settingsLine(options: BenchOptions): string {
+  return (
+    `${options.connections} connections, ${options.durationSec} s measured after ${options.warmupSec} s warm-up per scenario, ` +
+    `server LOG_LEVEL=warn, autocannon in its own process; req/s = median of per-second counts`
+  );
+}
+
+export function machineLine(m: Machine): string {
+  return `${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GiB, Node ${m.node}, ${m.platform}, load average ${m.loadAverage.join(' ')} at start`;
+}
+
+/** The table for one backend's run, as text. */
+export function formatSuite(suite: SuiteResult, options: BenchOptions): string {
+  const lines: string[] = [];
+  lines.push(
+    `${suite.backend}: ${int(suite.rows)} end users over ${int(suite.accounts)} accounts (load on ${suite.loadAccounts}), seeded in ${suite.seedSec.toFixed(0)} s`,
+  );
+  lines.push(`  ${settingsLine(options)}`);
+  const header =
+    `  ${pad('scenario', 24, true)}${pad('req/s', 9)}${pad('× http', 8)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}` +
+    `${pad('errors', 8)}${pad('other CPU', 11)}`;
+  lines.push(header);
+  lines.push('  ' + '-'.repeat(header.length - 2));
+  const ref = referenceRps(suite);
+  const row = (label: string, r: LoadResult | undefined) => {
+    if (!r) return;
+    const errors = r.non2xx + r.errors;
+    const codes = errors > 0 ? `  (${Object.entries(r.statusCodes).map(([c, n]) => `${c}: ${n}`).join(', ')}${r.errors ? `, socket errors: ${r.errors}` : ''})` : '';
+    lines.push(
+      `  ${pad(label, 24, true)}${pad(int(r.rps), 9)}${pad(ref ? (r.rps / ref).toFixed(2) : '-', 8)}` +
+        `${pad(r.latencyMs.p50.toFixed(2), 8)}${pad(r.latencyMs.p99.toFixed(2), 8)}${pad(int(errors), 8)}` +
+        `${pad(r.otherCpu === null ? '-' : `${(r.otherCpu * 100).toFixed(0)}%`, 11)}${codes}` +
+        (r.exhausted ? `  (ran out of rows after ${r.durationSec.toFixed(1)} s)` : ''),
+    );
+  };
+  row('node:http, before', suite.reference.httpBefore);
+  row('node:http, after', suite.reference.httpAfter);
+  row('fastify hello', suite.reference.fastify);
+  for (const s of ['fetch', 'create', 'update', 'delete', 'list', 'deep'] as const) row(LABELS[s], suite.scenarios[s]);
+  if (suite.serverMemory) {
+    lines.push(`  server memory after the run: RSS ${suite.serverMemory.rssMb.toFixed(0)} MB (peak ${suite.serverMemory.peakRssMb.toFixed(0)} MB)`);
+  }
+  for (const note of suite.notes) lines.push(`  ${note}`);
+  if (ref) lines.push(`  × http: req/s over the better node:http run (${int(ref)} req/s)`);
+  const checks = TARGETS[suite.backend].map((t) => ({ label: t.label, result: t.check(suite) })).filter((c) => c.result);
+  if (checks.length) {
+    const standard = suite.rows === 1_000_000 && options.connections === 20 ? '' : ' (defined for 1,000,000 end users and 20 connections)';
+    lines.push(`  targets${standard}:`);
+    for (const c of checks) lines.push(`    ${c.result!.met ? 'met   ' : 'MISSED'} ${pad(c.label, 36, true)} ${c.result!.value}`);
+  }
+  return lines.join('\n');
+}
+
+export interface ScaleResult {
+  backend: BackendName;
+  small: SuiteResult;
+  large: SuiteResult;
+}
+
+export const SCALE_SCENARIOS = ['fetch', 'create', 'list', 'deep'] as const;
+
+/** Cost per request on the large store over its cost on the small one (from throughput at equal concurrency). */
+export function formatScale(scale: ScaleResult): string {
+  const { small, large } = scale;
+  const lines = [
+    `${scale.backend}: cost on ${int(large.rows)} end users / ${int(large.accounts)} accounts relative to ${int(small.rows)} / ${int(small.accounts)} (target ≤ 1.5×)`,
+  ];
+  lines.push(`  ${pad('scenario', 24, true)}${pad('small r/s', 11)}${pad('large r/s', 11)}${pad('cost ×', 8)}${pad('p50 ×', 8)}  target`);
+  for (const s of SCALE_SCENARIOS) {
+    const a = small.scenarios[s];
+    const b = large.scenarios[s];
+    if (!a || !b) continue;
+    const cost = a.rps / b.rps;
+    lines.push(
+      `  ${pad(LABELS[s], 24, true)}${pad(int(a.rps), 11)}${pad(int(b.rps), 11)}${pad(cost.toFixed(2), 8)}` +
+        `${pad((b.latencyMs.p50 / a.latencyMs.p50).toFixed(2), 8)}  ${cost <= 1.5 ? 'met' : 'MISSED'}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** Writes the run's JSON under bench/results/ and returns its path. */
+export function writeResults(record: unknown, backends: readonly string[]): string {
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const file = path.join(resultsDir, `${stamp}-${backends.join('-')}.json`);
+  fs.writeFileSync(file, JSON.stringify(record, null, 2) + '\n');
+  return file;
+}

@@ -1,0 +1,191 @@
+import path from 'node:path';
+import type { LoadResult, LoadSpec } from './load.js';
+import { runLoad } from './load.js';
+import type { BackendName, BenchOptions, ScenarioName } from './options.js';
+import { parseOptions } from './options.js';
+import { waitForQuiet } from './cpu.js';
+import { killAll, resultsDir, startProcess } from './processes.js';
+import type { ScaleResult, SuiteResult } from './report.js';
+import { formatScale, formatSuite, machine, machineLine, SCALE_SCENARIOS, settingsLine, writeResults } from './report.js';
+import {
+  createRequests,
+  deepRequests,
+  deleteRequests,
+  fetchRequests,
+  listRequests,
+  updateRequests,
+  warmCredentials,
+} from './scenarios.js';
+import type { EndUserRef } from './store.js';
+import { createStore, seedStore, shuffle } from './store.js';
+
+/** End users sampled for fetch and update; each is requested many times over a run. */
+const SAMPLE = 10_000;
+const PAGE_SIZE = 50;
+/** The small store of `--scale`: same rows per account as the default large one. */
+const SMALL = { rows: 10_000, accounts: 10 };
+/** Other work above this share of the machine's CPU during a measurement disturbs it. */
+const QUIET = 0.1;
+
+/** Stores to drop should the run be interrupted. */
+const cleanups = new Set<() => Promise<void>>();
+
+function log(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+function describe(r: LoadResult): string {
+  const errors = r.non2xx + r.errors;
+  const other = r.otherCpu === null ? '' : `, other work ${(r.otherCpu * 100).toFixed(0)}% CPU`;
+  return `${Math.round(r.rps)} req/s, p50 ${r.latencyMs.p50.toFixed(2)} ms, p99 ${r.latencyMs.p99.toFixed(2)} ms${errors ? `, ${errors} errors` : ''}${other}`;
+}
+
+async function suite(
+  backend: BackendName,
+  options: BenchOptions,
+  shape: { rows: number; accounts: number },
+  scenarios: readonly ScenarioName[],
+  withReference: boolean,
+): Promise<SuiteResult> {
+  log(`\n== ${backend}: ${shape.rows.toLocaleString('en-US')} end users over ${shape.accounts.toLocaleString('en-US')} accounts`);
+  const store = await createStore(backend, options.pgUrl);
+  const drop = () => store.drop();
+  cleanups.add(drop);
+  try {
+    const loadAccountCount = Math.min(options.loadAccounts, shape.accounts);
+    const seeded = await seedStore(store.url, shape.rows, shape.accounts, loadAccountCount);
+    const { token, loadAccounts } = seeded;
+    const users = seeded.endUsers;
+    const sample = users.slice(0, SAMPLE);
+    const base = { connections: options.connections, durationSec: options.durationSec, warmupSec: options.warmupSec };
+    const result: SuiteResult = {
+      backend,
+      rows: shape.rows,
+      accounts: shape.accounts,
+      loadAccounts: loadAccountCount,
+      seedSec: seeded.seedMs / 1000,
+      reference: {},
+      scenarios: {},
+      serverMemory: null,
+      notes: [],
+    };
+    /**
+     * Runs a scenario once the machine is quiet, and again (up to --retries times) if other
+     * work took more than QUIET of its CPU meanwhile; keeps the least disturbed run.
+     * Scenarios that use rows up (delete) run once.
+     */
+    const measure = async (label: string, spec: Omit<LoadSpec, keyof typeof base>, pids: () => Promise<number[]>) => {
+      let best: LoadResult | undefined;
+      const attempts = spec.mode === 'partition' ? 1 : 1 + options.retries;
+      for (let attempt = 1; attempt <= attempts; attempt++) {
+        const waited = await waitForQuiet(await pids(), QUIET, 60_000);
+        if (waited < 0) log(`  ${label.padEnd(14)} the machine stayed busy for 60 s; measuring anyway`);
+        const r = await runLoad({ ...base, ...spec }, pids);
+        const disturbed = r.otherCpu !== null && r.otherCpu > QUIET;
+        log(`  ${label.padEnd(14)} ${describe(r)}${disturbed && attempt < attempts ? ' — disturbed, again' : ''}`);
+        if (!best || (r.otherCpu ?? 0) < (best.otherCpu ?? 0)) best = r;
+        if (!disturbed) break;
+      }
+      return best!;
+    };
+    // The references get the requests fetch sends (they ignore them): the load generator
+    // does the same work against them as against the server.
+    const reference = async (kind: 'http' | 'fastify', label: string) => {
+      const ref = await startProcess('dist/bench/reference.js', [kind], {});
+      try {
+        const pids = () => Promise.resolve([ref.pid]);
+        return await measure(label, { origin: ref.origin, requests: fetchRequests(sample, token), mode: 'rotate' }, pids);
+      } finally {
+        await ref.stop();
+      }
+    };
+    const withRefs = withReference && !options.noReference;
+    if (withRefs) {
+      result.reference.httpBefore = await reference('http', 'http (before)');
+      result.reference.fastify = await reference('fastify', 'fastify');
+    }
+
+    const server = await startProcess(
+      'dist/src/server.js',
+      [],
+      { DATABASE_URL: store.serverUrl, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn' },
+      options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${resultsDir}`] : [],
+    );
+    try {
+      await warmCredentials(server.origin, loadAccounts, token);
+      const origin = server.origin;
+      const run = async (name: ScenarioName, spec: Omit<LoadSpec, keyof typeof base | 'origin'>) => {
+        if (!scenarios.includes(name)) return;
+        const pids = async () => [server.pid, ...(await store.serverBackendPids())];
+        result.scenarios[name] = await measure(name, { origin, ...spec }, pids);
+      };
+      // Reads first, then creates, then deletes (which remove rows the reads would use).
+      await run('fetch', { requests: fetchRequests(sample, token), mode: 'rotate' });
+      await run('update', { requests: updateRequests(sample, token), mode: 'rotate' });
+      await run('list', { requests: listRequests(loadAccounts, token), mode: 'rotate' });
+      if (scenarios.includes('deep')) {
+        const rowsPerAccount = Math.floor(shape.rows / shape.accounts);
+        const depth = Math.max(1, Math.floor((rowsPerAccount / PAGE_SIZE) * 0.75));
+        const walked = loadAccounts.slice(0, 20);
+        const deep = await deepRequests(origin, walked, token, depth);
+        result.notes.push(`deep page: page ${depth} of ~${Math.ceil(rowsPerAccount / PAGE_SIZE)} (${PAGE_SIZE} per page), reached by following next_page_url, on ${walked.length} accounts`);
+        await run('deep', { requests: deep, mode: 'rotate' });
+      }
+      await run('create', { requests: createRequests(loadAccounts, token), mode: 'rotate', collectCreated: true });
+      if (scenarios.includes('delete')) {
+        const created = result.scenarios.create?.created ?? [];
+        const pool: EndUserRef[] = shuffle([...users, ...created]);
+        const warmupCount = Math.min(Math.floor(pool.length * 0.2), options.warmupSec * 5000);
+        result.notes.push(`delete: ${pool.length.toLocaleString('en-US')} end users available (${created.length.toLocaleString('en-US')} made by create), each deleted once`);
+        await run('delete', {
+          requests: deleteRequests(pool.slice(warmupCount), token),
+          warmupRequests: deleteRequests(pool.slice(0, warmupCount), token),
+          mode: 'partition',
+        });
+      }
+      result.serverMemory = server.memory();
+    } finally {
+      await server.stop();
+    }
+    for (const r of Object.values(result.scenarios)) delete r.created;
+    if (withRefs) result.reference.httpAfter = await reference('http', 'http (after)');
+    return result;
+  } finally {
+    cleanups.delete(drop);
+    await store.drop();
+  }
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const m = machine();
+  log(`regcomp bench on ${machineLine(m)}`);
+  log(`settings: ${settingsLine(options)}`);
+  const suites: SuiteResult[] = [];
+  const scales: ScaleResult[] = [];
+  for (const backend of options.backends) {
+    const large = await suite(backend, options, { rows: options.rows, accounts: options.accounts }, options.scenarios, true);
+    suites.push(large);
+    if (options.scale) {
+      const small = await suite(backend, options, SMALL, SCALE_SCENARIOS, false);
+      scales.push({ backend, small, large });
+    }
+  }
+  const out = [`\nregcomp bench — ${machineLine(m)}`, ...suites.map((s) => formatSuite(s, options)), ...scales.map(formatScale)];
+  process.stdout.write(out.join('\n\n') + '\n');
+  const file = writeResults({ date: new Date().toISOString(), machine: m, options, suites, scales }, options.backends);
+  log(`\nresults: ${path.relative(process.cwd(), file)}`);
+}
+
+async function abandon(code: number): Promise<never> {
+  killAll();
+  await Promise.allSettled([...cleanups].map((drop) => drop()));
+  process.exit(code);
+}
+
+process.once('SIGINT', () => void abandon(130));
+
+main().catch((err: unknown) => {
+  log(`bench failed: ${String((err as Error)?.stack ?? err)}`);
+  return abandon(1);
+});

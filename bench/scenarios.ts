@@ -1,0 +1,89 @@
+import { syntheticEndUser } from '../src/resources/end-users/seed.js';
+import type { BenchRequest } from './load.js';
+import type { EndUserRef } from './store.js';
+
+/** The requests each scenario sends, built from what was seeded. */
+const API = '/v2/RegulatoryCompliance/EndUsers';
+const FORM = 'application/x-www-form-urlencoded';
+
+export function basicAuth(accountSid: string, token: string): string {
+  return 'Basic ' + Buffer.from(`${accountSid}:${token}`).toString('base64');
+}
+
+export function fetchRequests(users: readonly EndUserRef[], token: string): BenchRequest[] {
+  return users.map((u) => ({ method: 'GET', path: `${API}/${u.sid}`, headers: { authorization: basicAuth(u.accountSid, token) } }));
+}
+
+function form(user: { friendlyName: string; type?: string; attributes: string }): string {
+  const params = new URLSearchParams({ FriendlyName: user.friendlyName });
+  if (user.type) params.set('Type', user.type);
+  params.set('Attributes', user.attributes);
+  return params.toString();
+}
+
+/** Creates, spread over the accounts, each with its own realistic body. */
+export function createRequests(accounts: readonly string[], token: string, count = 2000): BenchRequest[] {
+  return Array.from({ length: count }, (_, i) => ({
+    method: 'POST',
+    path: API,
+    headers: { authorization: basicAuth(accounts[i % accounts.length]!, token), 'content-type': FORM },
+    body: form(syntheticEndUser(i)),
+  }));
+}
+
+/** Renames and replaces the attributes of existing end users. */
+export function updateRequests(users: readonly EndUserRef[], token: string): BenchRequest[] {
+  return users.map((u, i) => {
+    const { friendlyName, attributes } = syntheticEndUser(i);
+    return {
+      method: 'POST',
+      path: `${API}/${u.sid}`,
+      headers: { authorization: basicAuth(u.accountSid, token), 'content-type': FORM },
+      body: form({ friendlyName, attributes }),
+    };
+  });
+}
+
+export function deleteRequests(users: readonly EndUserRef[], token: string): BenchRequest[] {
+  return users.map((u) => ({ method: 'DELETE', path: `${API}/${u.sid}`, headers: { authorization: basicAuth(u.accountSid, token) } }));
+}
+
+/** The first page (50, the default page size) of each account's list. */
+export function listRequests(accounts: readonly string[], token: string): BenchRequest[] {
+  return accounts.map((a) => ({ method: 'GET', path: `${API}?PageSize=50`, headers: { authorization: basicAuth(a, token) } }));
+}
+
+/**
+ * A deep page of each account's list, reached the way a client reaches it: by following
+ * `next_page_url` from the first page, `depth` times. Returns the URL of the page reached.
+ */
+export async function deepRequests(origin: string, accounts: readonly string[], token: string, depth: number): Promise<BenchRequest[]> {
+  const requests: BenchRequest[] = [];
+  for (const account of accounts) {
+    const headers = { authorization: basicAuth(account, token) };
+    let path = `${API}?PageSize=50`;
+    for (let page = 0; page < depth; page++) {
+      const response = await fetch(origin + path, { headers });
+      if (response.status !== 200) throw new Error(`walking pages: ${response.status} ${await response.text()}`);
+      const next = ((await response.json()) as { meta: { next_page_url: string | null } }).meta.next_page_url;
+      if (!next) break;
+      const url = new URL(next);
+      path = url.pathname + url.search;
+    }
+    requests.push({ method: 'GET', path, headers });
+  }
+  return requests;
+}
+
+/** One request per account, a few at a time: each account's first request costs a scrypt check. */
+export async function warmCredentials(origin: string, accounts: readonly string[], token: string): Promise<void> {
+  const queue = [...accounts];
+  const worker = async () => {
+    for (let account = queue.pop(); account !== undefined; account = queue.pop()) {
+      const response = await fetch(`${origin}${API}?PageSize=1`, { headers: { authorization: basicAuth(account, token) } });
+      if (response.status !== 200) throw new Error(`warming credentials: ${response.status} ${await response.text()}`);
+      await response.arrayBuffer();
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
+}
