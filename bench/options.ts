@@ -24,6 +24,8 @@ export interface BenchOptions {
   noReference: boolean;
   /** Runs again when other work on the machine disturbed a measurement. */
   retries: number;
+  /** An already seeded store to use as it is (and keep): for quick iterations. */
+  store: { url: string; token: string } | undefined;
 }
 
 const HELP = `npm run bench -- [options]
@@ -46,6 +48,8 @@ another process, and compares every figure with a bare node:http server on this 
                                    machine took >10% of its CPU meanwhile (default 2)
   --pg-url URL                     PostgreSQL (default $PG_TEST_URL or postgres://postgres@127.0.0.1:5432/test)
   --cpu-prof                       profile the server; the .cpuprofile lands in bench/results/
+  --store URL --token T            use a store seeded before with \`regcomp seed --token T\`, as it
+                                   is (create, update and delete change it; it is kept)
 `;
 
 export function parseOptions(argv: string[]): BenchOptions {
@@ -65,6 +69,8 @@ export function parseOptions(argv: string[]): BenchOptions {
       'pg-url': { type: 'string', default: process.env.PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
       'cpu-prof': { type: 'boolean', default: false },
       retries: { type: 'string', default: '2' },
+      store: { type: 'string' },
+      token: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -94,7 +100,14 @@ export function parseOptions(argv: string[]): BenchOptions {
     cpuProf: values['cpu-prof'],
     noReference: values['no-reference'],
     retries: whole('retries', values.retries, 0),
+    store: undefined,
   };
+  if (values.store !== undefined) {
+    if (values.token === undefined) throw new Error('--store needs the --token its accounts were seeded with');
+    if (options.scale || backend === 'both') throw new Error('--store measures that one store: no --scale, no --backend both');
+    options.store = { url: values.store, token: values.token };
+    options.backends = [values.store.startsWith('sqlite:') ? 'sqlite' : 'postgres'];
+  }
   options.loadAccounts = Math.min(options.loadAccounts, options.accounts);
   return options;
 }

@@ -17,7 +17,7 @@ import {
   warmCredentials,
 } from './scenarios.js';
 import type { EndUserRef } from './store.js';
-import { createStore, seedStore, shuffle } from './store.js';
+import { createStore, existingStore, readSeeded, seedStore, shuffle } from './store.js';
 
 /** End users sampled for fetch and update; each is requested many times over a run. */
 const SAMPLE = 10_000;
@@ -48,12 +48,20 @@ async function suite(
   withReference: boolean,
 ): Promise<SuiteResult> {
   log(`\n== ${backend}: ${shape.rows.toLocaleString('en-US')} end users over ${shape.accounts.toLocaleString('en-US')} accounts`);
-  const store = await createStore(backend, options.pgUrl);
+  const store = options.store ? existingStore(options.store.url) : await createStore(backend, options.pgUrl);
   const drop = () => store.drop();
   cleanups.add(drop);
   try {
-    const loadAccountCount = Math.min(options.loadAccounts, shape.accounts);
-    const seeded = await seedStore(store.url, shape.rows, shape.accounts, loadAccountCount);
+    let loadAccountCount = Math.min(options.loadAccounts, shape.accounts);
+    let seeded;
+    if (options.store) {
+      const existing = await readSeeded(store.url, options.store.token, options.loadAccounts);
+      shape = { rows: existing.rows, accounts: existing.accounts };
+      loadAccountCount = existing.loadAccounts.length;
+      seeded = existing;
+    } else {
+      seeded = await seedStore(store.url, shape.rows, shape.accounts, loadAccountCount);
+    }
     const { token, loadAccounts } = seeded;
     const users = seeded.endUsers;
     const sample = users.slice(0, SAMPLE);

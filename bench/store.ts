@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { seedEndUsers } from '../src/resources/end-users/seed.js';
+import type { Db } from '../src/store/db.js';
 import { openAndMigrate } from '../src/store/open.js';
 import type { BackendName } from './options.js';
 
@@ -75,6 +76,38 @@ export interface SeededStore {
   seedMs: number;
 }
 
+/** A store someone seeded before (`regcomp seed`), used as it is and not removed: for quick iterations. */
+export function existingStore(url: string): BenchStore {
+  const backend = url.startsWith('sqlite:') ? 'sqlite' : 'postgres';
+  return { backend, url, serverUrl: url, serverBackendPids: () => Promise.resolve([]), drop: () => Promise.resolve() };
+}
+
+/** The seeded accounts and end users of an existing store; `token` is the one it was seeded with. */
+export async function readSeeded(url: string, token: string, loadAccounts: number): Promise<SeededStore & { rows: number; accounts: number }> {
+  const db = await openAndMigrate(url);
+  try {
+    const accountSids = (
+      await db.all<{ sid: string }>("SELECT sid FROM accounts WHERE friendly_name LIKE 'Seeded account %' ORDER BY date_created, sid")
+    ).map((r) => r.sid);
+    if (accountSids.length === 0) throw new Error(`no seeded accounts in ${url}`);
+    const load = accountSids.slice(0, loadAccounts);
+    const rows = Number((await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM end_users'))?.n ?? 0);
+    return { token, accountSids, rows, accounts: accountSids.length, seedMs: 0, ...(await sampleLoad(db, load)) };
+  } finally {
+    await db.close();
+  }
+}
+
+async function sampleLoad(db: Db, load: string[]): Promise<{ loadAccounts: string[]; endUsers: EndUserRef[] }> {
+  const endUsers = (
+    await db.all<{ sid: string; account_sid: string }>(
+      `SELECT sid, account_sid FROM end_users WHERE account_sid IN (${load.map(() => '?').join(', ')})`,
+      load,
+    )
+  ).map((r) => ({ sid: r.sid, accountSid: r.account_sid }));
+  return { loadAccounts: load, endUsers: shuffle(endUsers) };
+}
+
 /** Seeds `rows` end users over `accounts` accounts (with a progress bar) and samples the load's. */
 export async function seedStore(url: string, rows: number, accounts: number, loadAccounts: number): Promise<SeededStore> {
   const db = await openAndMigrate(url);
@@ -88,13 +121,7 @@ export async function seedStore(url: string, rows: number, accounts: number, loa
       bar.stop(),
     );
     const load = seeded.accountSids.slice(0, loadAccounts);
-    const endUsers = (
-      await db.all<{ sid: string; account_sid: string }>(
-        `SELECT sid, account_sid FROM end_users WHERE account_sid IN (${load.map(() => '?').join(', ')})`,
-        load,
-      )
-    ).map((r) => ({ sid: r.sid, accountSid: r.account_sid }));
-    return { token: seeded.token, accountSids: seeded.accountSids, loadAccounts: load, endUsers: shuffle(endUsers), seedMs: seeded.ms };
+    return { token: seeded.token, accountSids: seeded.accountSids, seedMs: seeded.ms, ...(await sampleLoad(db, load)) };
   } finally {
     await db.close();
   }
