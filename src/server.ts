@@ -11,6 +11,7 @@ async function main(): Promise<void> {
   const db = await openAndMigrate(config.databaseUrl, {
     pgPoolSize: config.pgPoolSize,
     pgStatementTimeoutMs: config.pgStatementTimeoutMs,
+    sqlite: { backgroundCheckpoints: true },
   });
   const app = await buildApp({ config, db, logger: loggerOptions(config.logLevel) });
   const created = await ensureAccount(db, config);

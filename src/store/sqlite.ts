@@ -3,18 +3,33 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Db, Migration, RunResult, SqlValue } from './db.js';
 import { migrationSql } from './db.js';
+import { BackgroundCheckpointer } from './sqlite-checkpointer.js';
+import { GroupCommit } from './sqlite-group-commit.js';
+
+export interface SqliteOptions {
+  /**
+   * Checkpoint the WAL in a worker thread instead of in the middle of some write (for the
+   * server; short-lived commands keep SQLite's automatic checkpoints).
+   */
+  backgroundCheckpoints?: boolean;
+  /** Page cache of this connection, in KiB. */
+  cacheKib?: number;
+}
 
 /**
  * SQLite through better-sqlite3. WAL with synchronous=NORMAL: a committed transaction is in
- * the WAL file before the call returns, so it survives `kill -9` of the process (only an OS
- * crash or power cut could lose the last commits).
+ * the WAL file before its write is acknowledged, so it survives `kill -9` of the process (only
+ * an OS crash or power cut could lose the last commits). Reads run at once; writes are
+ * group-committed (see GroupCommit).
  */
 export class SqliteDb implements Db {
   readonly dialect = 'sqlite' as const;
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly writes: GroupCommit;
+  private readonly checkpointer: BackgroundCheckpointer | undefined;
 
-  constructor(file: string) {
+  constructor(file: string, options: SqliteOptions = {}) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
@@ -22,6 +37,15 @@ export class SqliteDb implements Db {
     this.db.pragma('foreign_keys = ON');
     // Another process (the CLI, a second server) may hold the write lock for a moment.
     this.db.pragma('busy_timeout = 5000');
+    if (options.cacheKib !== undefined) this.db.pragma(`cache_size = -${Math.floor(options.cacheKib)}`);
+    this.writes = new GroupCommit(this.db);
+    if (options.backgroundCheckpoints && file !== ':memory:') {
+      this.db.pragma('wal_autocheckpoint = 0');
+      this.checkpointer = new BackgroundCheckpointer(file, this.writes, () => {
+        // The worker is gone: checkpoint as SQLite does by default rather than let the WAL grow.
+        if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
+      });
+    }
   }
 
   private prepare(sql: string): Database.Statement {
@@ -34,21 +58,26 @@ export class SqliteDb implements Db {
   }
 
   get<T>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
-    return Promise.resolve(this.prepare(sql).get(...params) as T | undefined);
+    const stmt = this.prepare(sql);
+    if (stmt.readonly) return Promise.resolve(stmt.get(...params) as T | undefined);
+    return this.writes.enqueue(() => stmt.get(...params) as T | undefined);
   }
 
   all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
-    return Promise.resolve(this.prepare(sql).all(...params) as T[]);
+    const stmt = this.prepare(sql);
+    if (stmt.readonly) return Promise.resolve(stmt.all(...params) as T[]);
+    return this.writes.enqueue(() => stmt.all(...params) as T[]);
   }
 
   run(sql: string, params: readonly SqlValue[] = []): Promise<RunResult> {
     const stmt = this.prepare(sql);
-    const changes = stmt.reader ? stmt.all(...params).length : stmt.run(...params).changes;
-    return Promise.resolve({ changes });
+    const execute = () => ({ changes: stmt.reader ? stmt.all(...params).length : stmt.run(...params).changes });
+    return stmt.readonly ? Promise.resolve(execute()) : this.writes.enqueue(execute);
   }
 
   batch(sql: string, paramLists: readonly (readonly SqlValue[])[]): Promise<void> {
     const stmt = this.prepare(sql);
+    this.writes.flush();
     this.db.transaction(() => {
       for (const params of paramLists) stmt.run(...params);
     })();
@@ -56,6 +85,7 @@ export class SqliteDb implements Db {
   }
 
   migrate(migrations: readonly Migration[]): Promise<string[]> {
+    this.writes.flush();
     this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
     // BEGIN IMMEDIATE takes the write lock first, so two processes starting at once apply
     // each migration exactly once.
@@ -80,8 +110,11 @@ export class SqliteDb implements Db {
     return Promise.resolve();
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    if (!this.db.open) return;
+    this.writes.flush();
+    await this.checkpointer?.close();
+    // The last connection to close checkpoints the WAL into the database and removes it.
     if (this.db.open) this.db.close();
-    return Promise.resolve();
   }
 }

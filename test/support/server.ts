@@ -34,7 +34,7 @@ export interface TestServer {
 
 export async function startServer(databaseUrl: string, env: Record<string, string> = {}): Promise<TestServer> {
   const config = loadConfig({ DATABASE_URL: databaseUrl, ...env });
-  const db = await openAndMigrate(databaseUrl, { pgPoolSize: 5 });
+  const db = await openAndMigrate(databaseUrl, { pgPoolSize: 5, sqlite: { backgroundCheckpoints: true } });
   const app = await buildApp({ config, db });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
