@@ -21,6 +21,9 @@ declare module 'fastify' {
 
 export const API_PREFIX = '/v2/RegulatoryCompliance';
 
+/** Log levels at which Fastify logs every request (with its own child logger). */
+const REQUEST_LEVELS = new Set(['info', 'debug', 'trace']);
+
 export interface AppOptions {
   config: Config;
   db: Db;
@@ -37,6 +40,9 @@ export async function buildApp({ config, db, logger = false }: AppOptions): Prom
     trustProxy: config.trustProxy,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     return503OnClosing: true,
+    // Below info no line is about a request but a failure's, which names its request itself:
+    // skip the child logger Fastify would otherwise build for every request.
+    childLoggerFactory: (parent, bindings, options) => (REQUEST_LEVELS.has(parent.level) ? parent.child(bindings, options) : parent),
   });
   registerFormParsing(app);
   registerErrorHandling(app);

@@ -11,7 +11,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const twilioError = toTwilioError(error);
     if (twilioError.status >= 500) {
       const level = error instanceof DatabaseUnavailableError ? 'warn' : 'error';
-      request.log[level]({ err: error }, 'request failed');
+      request.log[level]({ err: error, reqId: request.id, method: request.method, route: request.routeOptions.url }, 'request failed');
     }
     return sendError(reply, twilioError);
   });
