@@ -57,7 +57,11 @@ for (const backend of backends) {
       url = await backend.fresh();
       // Both start at once on an empty store: migrations and the page-token secret race.
       const env = { DATABASE_URL: url, PUBLIC_BASE_URL: PUBLIC, TWILIO_ACCOUNT_SID: account.sid, TWILIO_AUTH_TOKEN: account.token };
-      [a, b] = await Promise.all([spawnServer(env), spawnServer(env)]);
+      const started = await Promise.allSettled([spawnServer(env), spawnServer(env)]);
+      // Keep whichever started, so `after` stops it even when the other failed.
+      if (started[0].status === 'fulfilled') a = started[0].value;
+      if (started[1].status === 'fulfilled') b = started[1].value;
+      for (const s of started) if (s.status === 'rejected') throw s.reason;
     });
 
     after(async () => {

@@ -31,12 +31,12 @@ export class SqliteDb implements Db {
 
   constructor(file: string, options: SqliteOptions = {}) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    this.db = new Database(file);
+    // Another process (the CLI, a second server) may hold a lock for a moment, even while
+    // this one switches a new file to WAL: wait for it from the very first statement.
+    this.db = new Database(file, { timeout: 5000 });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
-    // Another process (the CLI, a second server) may hold the write lock for a moment.
-    this.db.pragma('busy_timeout = 5000');
     if (options.cacheKib !== undefined) this.db.pragma(`cache_size = -${Math.floor(options.cacheKib)}`);
     this.writes = new GroupCommit(this.db);
     if (options.backgroundCheckpoints && file !== ':memory:') {
