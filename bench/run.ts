@@ -4,7 +4,8 @@ import { runLoad } from './load.js';
 import type { BackendName, BenchOptions, ScenarioName } from './options.js';
 import { parseOptions } from './options.js';
 import { waitForQuiet } from './cpu.js';
-import { killAll, resultsDir, startProcess } from './processes.js';
+import { killAll, projectRoot, resultsDir, startProcess } from './processes.js';
+import { startCommand } from './start-command.js';
 import type { ScaleResult, SuiteResult } from './report.js';
 import { formatScale, formatSuite, machine, machineLine, SCALE_SCENARIOS, settingsLine, writeResults } from './report.js';
 import {
@@ -113,12 +114,15 @@ async function suite(
       result.reference.fastify = await reference('fastify', 'fastify');
     }
 
+    const start = startCommand(projectRoot);
     const server = await startProcess(
-      'dist/src/server.js',
+      start.script,
       [],
-      { DATABASE_URL: store.serverUrl, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn' },
-      options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${resultsDir}`] : [],
+      { ...start.env, DATABASE_URL: store.serverUrl, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn' },
+      [...start.nodeArgs, ...(options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${resultsDir}`] : [])],
     );
+    const envText = Object.entries(start.env).map(([k, v]) => `${k}=${v} `).join('');
+    result.notes.push(`server: ${envText}node ${[...start.nodeArgs, start.script].join(' ')} (as npm start runs it)`);
     try {
       await warmCredentials(server.origin, loadAccounts, token);
       const origin = server.origin;

@@ -1,8 +1,9 @@
-import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { scrypt } from './scrypt.js';
 
 /**
  * Auth tokens and API key secrets are stored only as salted scrypt hashes:
- * `scrypt$N$r$p$salt$hash` (base64url). scrypt runs on libuv's thread pool, off the event loop.
+ * `scrypt$N$r$p$salt$hash` (base64url). scrypt runs on its own thread, off the event loop.
  */
 const N = 16384;
 const R = 8;
@@ -10,9 +11,7 @@ const P = 1;
 const KEY_BYTES = 32;
 
 function derive(secret: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scrypt(secret, salt, KEY_BYTES, { N: n, r, p, maxmem: 256 * n * r }, (err, key) => (err ? reject(err) : resolve(key)));
-  });
+  return scrypt(secret, salt, KEY_BYTES, { N: n, r, p, maxmem: 256 * n * r });
 }
 
 export async function hashSecret(secret: string): Promise<string> {
