@@ -21,7 +21,7 @@ function machineTicks(): { busy: number; total: number } {
   return { busy: total - idle, total };
 }
 
-function processTicks(pid: number): number {
+export function processTicks(pid: number): number {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name (which may contain spaces) start after the last ')'.
@@ -32,6 +32,9 @@ function processTicks(pid: number): number {
     return 0;
   }
 }
+
+/** Linux's clock ticks per second for /proc/<pid>/stat times (USER_HZ, 100 on every Linux). */
+export const TICKS_PER_SECOND = 100;
 
 export function snapshot(pids: readonly number[]): CpuSnapshot | null {
   if (process.platform !== 'linux') return null;

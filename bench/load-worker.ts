@@ -143,6 +143,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
     meanRps,
     perSecond: phase.perSecond,
     otherCpu: null,
+    serverCpuUs: null,
     latencyMs: {
       mean: sum / Math.max(1, sorted.length),
       p50: percentile(sorted, 50),

@@ -1,6 +1,6 @@
 import { fork } from 'node:child_process';
 import path from 'node:path';
-import { otherCpuShare, snapshot } from './cpu.js';
+import { otherCpuShare, processTicks, snapshot, TICKS_PER_SECOND } from './cpu.js';
 import type { CpuSnapshot } from './cpu.js';
 import { projectRoot } from './processes.js';
 
@@ -40,6 +40,11 @@ export interface LoadResult {
   perSecond: number[];
   /** Share of the machine's CPU that other work used meanwhile (null when unknown). */
   otherCpu: number | null;
+  /**
+   * CPU time the server used per request, in µs (with PostgreSQL, its backends' time too):
+   * steadier than req/s on a shared machine, so it is what compares two versions best.
+   */
+  serverCpuUs: number | null;
   latencyMs: { mean: number; p50: number; p90: number; p99: number; max: number };
   /** Responses with a status outside 2xx. */
   non2xx: number;
@@ -59,6 +64,9 @@ export function runLoad(spec: LoadSpec, serverPids: () => Promise<number[]>): Pr
   const child = fork(path.join(projectRoot, 'dist/bench/load-worker.js'), [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let pids: number[] = [child.pid!];
   let before: Promise<CpuSnapshot | null> = Promise.resolve(null);
+  let serverPidsNow: number[] = [];
+  let serverTicksBefore = 0;
+  const serverTicks = () => serverPidsNow.reduce((sum, pid) => sum + processTicks(pid), 0);
   return new Promise((resolve, reject) => {
     let settled = false;
     type Message = { measuring: true } | { ok: true; result: LoadResult } | { ok: false; error: string };
@@ -67,6 +75,8 @@ export function runLoad(spec: LoadSpec, serverPids: () => Promise<number[]>): Pr
         // Asked now, after the warm-up, when the server has opened all its connections.
         before = serverPids().then((server) => {
           pids = [child.pid!, ...server];
+          serverPidsNow = server;
+          serverTicksBefore = serverTicks();
           return snapshot(pids);
         });
         return;
@@ -75,7 +85,11 @@ export function runLoad(spec: LoadSpec, serverPids: () => Promise<number[]>): Pr
       child.disconnect();
       if (!message.ok) return reject(new Error(`load generator: ${message.error}`));
       const after = snapshot(pids);
-      void before.then((b) => resolve({ ...message.result, otherCpu: otherCpuShare(b, after) }));
+      void before.then((b) => {
+        const requests = message.result.requests;
+        const serverCpuUs = process.platform === 'linux' && requests > 0 ? ((serverTicks() - serverTicksBefore) * (1e6 / TICKS_PER_SECOND)) / requests : null;
+        resolve({ ...message.result, otherCpu: otherCpuShare(b, after), serverCpuUs });
+      });
     });
     child.once('exit', (code) => {
       if (!settled) reject(new Error(`load generator exited (${code}) without a result`));

@@ -138,7 +138,7 @@ export function formatSuite(suite: SuiteResult, options: BenchOptions): string {
   lines.push(`  ${settingsLine(options)}`);
   const header =
     `  ${pad('scenario', 24, true)}${pad('req/s', 9)}${pad('× http', 8)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}` +
-    `${pad('errors', 8)}${pad('other CPU', 11)}`;
+    `${pad('errors', 8)}${pad('CPU µs/req', 12)}${pad('other CPU', 11)}`;
   lines.push(header);
   lines.push('  ' + '-'.repeat(header.length - 2));
   const ref = referenceRps(suite);
@@ -149,6 +149,7 @@ export function formatSuite(suite: SuiteResult, options: BenchOptions): string {
     lines.push(
       `  ${pad(label, 24, true)}${pad(int(r.rps), 9)}${pad(ref ? (r.rps / ref).toFixed(2) : '-', 8)}` +
         `${pad(r.latencyMs.p50.toFixed(2), 8)}${pad(r.latencyMs.p99.toFixed(2), 8)}${pad(int(errors), 8)}` +
+        `${pad(r.serverCpuUs === null ? '-' : r.serverCpuUs.toFixed(0), 12)}` +
         `${pad(r.otherCpu === null ? '-' : `${(r.otherCpu * 100).toFixed(0)}%`, 11)}${codes}` +
         (r.exhausted ? `  (ran out of rows after ${r.durationSec.toFixed(1)} s)` : ''),
     );

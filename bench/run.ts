@@ -38,7 +38,8 @@ function log(message: string): void {
 function describe(r: LoadResult): string {
   const errors = r.non2xx + r.errors;
   const other = r.otherCpu === null ? '' : `, other work ${(r.otherCpu * 100).toFixed(0)}% CPU`;
-  return `${Math.round(r.rps)} req/s, p50 ${r.latencyMs.p50.toFixed(2)} ms, p99 ${r.latencyMs.p99.toFixed(2)} ms${errors ? `, ${errors} errors` : ''}${other}`;
+  const cpu = r.serverCpuUs === null ? '' : `, server CPU ${r.serverCpuUs.toFixed(0)} µs/req`;
+  return `${Math.round(r.rps)} req/s, p50 ${r.latencyMs.p50.toFixed(2)} ms, p99 ${r.latencyMs.p99.toFixed(2)} ms${errors ? `, ${errors} errors` : ''}${cpu}${other}`;
 }
 
 async function suite(
