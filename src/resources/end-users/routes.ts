@@ -9,7 +9,7 @@ import { originOf } from '../../twilio/urls.js';
 import type { ResourceContext } from '../resource.js';
 import { checkAttributesFor, createParams, updateParams } from './rules.js';
 import { EndUserStore } from './store.js';
-import type { EndUserRow } from './store.js';
+import type { EndUserRow } from './view.js';
 import { END_USERS_PATH, endUserJson } from './view.js';
 
 type SidRequest = FastifyRequest<{ Params: { sid: string } }>;

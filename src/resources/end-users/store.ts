@@ -1,17 +1,9 @@
 import type { Db } from '../../store/db.js';
 import type { KeysetQuery } from '../../twilio/paging.js';
+import type { EndUserRow } from './view.js';
+import { endUserBodySql } from './view.js';
 
-export interface EndUserRow {
-  id: number;
-  sid: string;
-  account_sid: string;
-  friendly_name: string;
-  type: string;
-  /** Compacted JSON object text, exactly as it is served. */
-  attributes: string;
-  date_created: string;
-  date_updated: string;
-}
+export type { EndUserRow } from './view.js';
 
 export interface NewEndUser {
   sid: string;
@@ -27,30 +19,33 @@ export interface EndUserChanges {
   now: string;
 }
 
-const COLUMNS = 'id, sid, account_sid, friendly_name, type, attributes, date_created, date_updated';
-
 /** End-user queries. Every one is scoped by account: another account's SID matches nothing. */
 export class EndUserStore {
-  constructor(private readonly db: Db) {}
+  /** What every read returns: see EndUserRow. */
+  private readonly columns: string;
+
+  constructor(private readonly db: Db) {
+    this.columns = `id, sid, type, ${endUserBodySql(db.dialect)} AS body`;
+  }
 
   async create(accountSid: string, user: NewEndUser): Promise<EndUserRow> {
     const row = await this.db.get<EndUserRow>(
       `INSERT INTO end_users (sid, account_sid, friendly_name, type, attributes, date_created, date_updated)
-       VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING ${COLUMNS}`,
+       VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING ${this.columns}`,
       [user.sid, accountSid, user.friendlyName, user.type, user.attributes, user.now, user.now],
     );
     return row!;
   }
 
   find(accountSid: string, sid: string): Promise<EndUserRow | undefined> {
-    return this.db.get<EndUserRow>(`SELECT ${COLUMNS} FROM end_users WHERE sid = ? AND account_sid = ?`, [sid, accountSid]);
+    return this.db.get<EndUserRow>(`SELECT ${this.columns} FROM end_users WHERE sid = ? AND account_sid = ?`, [sid, accountSid]);
   }
 
   /** One statement, so racing updates each land whole: the last write wins. */
   update(accountSid: string, sid: string, changes: EndUserChanges): Promise<EndUserRow | undefined> {
     return this.db.get<EndUserRow>(
       `UPDATE end_users SET friendly_name = COALESCE(?, friendly_name), attributes = COALESCE(?, attributes),
-         date_updated = ? WHERE sid = ? AND account_sid = ? RETURNING ${COLUMNS}`,
+         date_updated = ? WHERE sid = ? AND account_sid = ? RETURNING ${this.columns}`,
       [changes.friendlyName ?? null, changes.attributes ?? null, changes.now, sid, accountSid],
     );
   }
@@ -73,24 +68,24 @@ export class EndUserStore {
     if (this.db.dialect === 'postgres') {
       return descending
         ? this.db.all<EndUserRow>(
-            `SELECT ${COLUMNS} FROM end_users WHERE (account_sid, id) < (?, ?) AND (account_sid, id) > (?, 0)
+            `SELECT ${this.columns} FROM end_users WHERE (account_sid, id) < (?, ?) AND (account_sid, id) > (?, 0)
              ORDER BY account_sid DESC, id DESC LIMIT ?`,
             [accountSid, bound ?? Number.MAX_SAFE_INTEGER, accountSid, limit],
           )
         : this.db.all<EndUserRow>(
-            `SELECT ${COLUMNS} FROM end_users WHERE (account_sid, id) > (?, ?) AND (account_sid, id) < (?, ${Number.MAX_SAFE_INTEGER})
+            `SELECT ${this.columns} FROM end_users WHERE (account_sid, id) > (?, ?) AND (account_sid, id) < (?, ${Number.MAX_SAFE_INTEGER})
              ORDER BY account_sid, id LIMIT ?`,
             [accountSid, bound ?? 0, accountSid, limit],
           );
     }
     return descending
-      ? this.db.all<EndUserRow>(`SELECT ${COLUMNS} FROM end_users INDEXED BY end_users_account_id
+      ? this.db.all<EndUserRow>(`SELECT ${this.columns} FROM end_users INDEXED BY end_users_account_id
          WHERE account_sid = ? AND id < ? ORDER BY id DESC LIMIT ?`, [
           accountSid,
           bound ?? Number.MAX_SAFE_INTEGER,
           limit,
         ])
-      : this.db.all<EndUserRow>(`SELECT ${COLUMNS} FROM end_users INDEXED BY end_users_account_id
+      : this.db.all<EndUserRow>(`SELECT ${this.columns} FROM end_users INDEXED BY end_users_account_id
          WHERE account_sid = ? AND id > ? ORDER BY id LIMIT ?`, [
           accountSid,
           bound ?? 0,

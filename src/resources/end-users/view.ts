@@ -1,16 +1,33 @@
-import type { EndUserRow } from './store.js';
+import type { Dialect } from '../../store/db.js';
 
 export const END_USERS_PATH = '/v2/RegulatoryCompliance/EndUsers';
 
+/** An end user as the store reads it for a response. */
+export interface EndUserRow {
+  /** Internal, increasing row key: list order and page-token bound. */
+  id: number;
+  sid: string;
+  type: string;
+  /** The resource's JSON up to (not including) its `url` field and closing brace. */
+  body: string;
+}
+
 /**
- * The End-User JSON, written directly: `attributes` is stored as compacted JSON text and
- * spliced in as is, so it is never parsed or re-serialized on the way out.
+ * The End-User JSON except its url, written by the database itself in one string per row
+ * (building it there is cheaper than handing eight columns to JavaScript and joining them
+ * here). Every column is text; `attributes` is stored as validated, compacted JSON and goes
+ * in as is. Both dialects' string quoting matches JSON.stringify (tested).
  */
-export function endUserJson(row: EndUserRow, origin: string): string {
+export function endUserBodySql(dialect: Dialect): string {
+  const quote = (column: string) => (dialect === 'sqlite' ? `json_quote(${column})` : `to_json(${column})::text`);
   return (
-    `{"sid":"${row.sid}","account_sid":"${row.account_sid}","friendly_name":${JSON.stringify(row.friendly_name)}` +
-    `,"type":${JSON.stringify(row.type)},"attributes":${row.attributes}` +
-    `,"date_created":"${row.date_created}","date_updated":"${row.date_updated}"` +
-    `,"url":"${origin}${END_USERS_PATH}/${row.sid}"}`
+    `'{"sid":"' || sid || '","account_sid":"' || account_sid || '","friendly_name":' || ${quote('friendly_name')}` +
+    ` || ',"type":' || ${quote('type')} || ',"attributes":' || attributes` +
+    ` || ',"date_created":"' || date_created || '","date_updated":"' || date_updated || '"'`
   );
+}
+
+/** The End-User JSON: the stored body, and the url, which depends on how it was reached. */
+export function endUserJson(row: EndUserRow, origin: string): string {
+  return `${row.body},"url":"${origin}${END_USERS_PATH}/${row.sid}"}`;
 }

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import { Accounts } from '../src/accounts/accounts.js';
+import { EndUserStore } from '../src/resources/end-users/store.js';
+import { endUserJson } from '../src/resources/end-users/view.js';
+import { openAndMigrate } from '../src/store/open.js';
+import { newSid } from '../src/twilio/sid.js';
+import { backends } from './support/backends.js';
+
+/** Every character JSON escapes (but NUL, which the API refuses), and some it must leave alone. */
+const CONTROL = Array.from({ length: 0x1f }, (_, c) => String.fromCharCode(c + 1)).join('');
+const NAMES = [
+  `all controls ${CONTROL}`,
+  'quote " backslash \\ slash / DEL \u007f',
+  'accents é ñ, CJK 漢字, emoji 😀, separators \u2028 \u2029, BOM \ufeff',
+  "sql ' metacharacters -- ; /* */ %_",
+];
+
+for (const backend of backends) {
+  describe(`the End-User JSON the database writes (${backend.name})`, () => {
+    after(() => backend.cleanup());
+
+    test('is exactly what JSON.stringify would write, for every kind of character', async () => {
+      const db = await openAndMigrate(await backend.fresh());
+      try {
+        const account = (await new Accounts(db).upsert({})).sid;
+        const store = new EndUserStore(db);
+        const attributes = '{"note":"\\u0000\\n\\"x\\"","n":[1,2.5,true,null]}';
+        for (const [i, name] of NAMES.entries()) {
+          const user = { sid: newSid('IT'), friendlyName: name, type: `type ${name}`, attributes, now: `2026-01-0${i + 1}T00:00:00Z` };
+          const created = await store.create(account, user);
+          const expected = JSON.stringify({
+            sid: user.sid,
+            account_sid: account,
+            friendly_name: name,
+            type: user.type,
+            attributes: JSON.parse(attributes) as unknown,
+            date_created: user.now,
+            date_updated: user.now,
+            url: `http://x/v2/RegulatoryCompliance/EndUsers/${user.sid}`,
+          });
+          assert.equal(endUserJson(created, 'http://x'), expected, `create returns it (${JSON.stringify(name)})`);
+          const found = await store.find(account, user.sid);
+          assert.equal(found && endUserJson(found, 'http://x'), expected, 'fetch reads it');
+          const [listed] = await store.page(account, { bound: created.id - 1, descending: false, limit: 1 });
+          assert.equal(listed && endUserJson(listed, 'http://x'), expected, 'a page reads it');
+        }
+      } finally {
+        await db.close();
+      }
+    });
+  });
+}
