@@ -49,5 +49,33 @@ for (const backend of backends) {
         await db.close();
       }
     });
+
+    test('creates of one turn, written together, each get their own row; a failing one fails alone', async () => {
+      const db = await openAndMigrate(await backend.fresh());
+      try {
+        const account = (await new Accounts(db).upsert({})).sid;
+        const store = new EndUserStore(db);
+        const user = (i: number) => ({ sid: newSid('IT'), friendlyName: `user ${i}`, type: 'individual', attributes: `{"i":${i}}`, now: '2026-01-01T00:00:00Z' });
+        const users = Array.from({ length: 25 }, (_, i) => user(i));
+        // The 8th names an account that does not exist: the foreign key refuses it.
+        const results = await Promise.allSettled(users.map((u, i) => store.create(i === 7 ? newSid('AC') : account, u)));
+        assert.equal(results[7]!.status, 'rejected');
+        const created = results.filter((r, i) => i !== 7).map((r) => (r as PromiseFulfilledResult<Awaited<ReturnType<EndUserStore['create']>>>).value);
+        assert.equal(created.length, 24);
+        for (const [k, row] of created.entries()) {
+          const i = k < 7 ? k : k + 1;
+          assert.equal(row.sid, users[i]!.sid);
+          assert.match(row.body, new RegExp(`"friendly_name":"user ${i}".*"attributes":\\{"i":${i}\\}`));
+        }
+        assert.equal(new Set(created.map((r) => r.id)).size, 24);
+        const listed = await store.page(account, { bound: undefined, descending: false, limit: 100 });
+        assert.deepEqual(
+          listed.map((r) => r.sid).sort(),
+          created.map((r) => r.sid).sort(),
+        );
+      } finally {
+        await db.close();
+      }
+    });
   });
 }

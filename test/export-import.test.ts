@@ -187,6 +187,7 @@ function spy(db: Db): { db: Db; reads: { sql: string; rows: number }[]; batches:
   const batches: { sql: string; rows: number }[] = [];
   const wrapped: Db = {
     dialect: db.dialect,
+    groupsWrites: db.groupsWrites,
     get: (sql, params) => db.get(sql, params),
     all: async <T>(sql: string, params?: readonly SqlValue[]) => {
       const rows = await db.all<T>(sql, params);

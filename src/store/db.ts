@@ -23,6 +23,11 @@ export type Dialect = 'sqlite' | 'postgres';
 
 export interface Db {
   readonly dialect: Dialect;
+  /**
+   * Whether the writes issued during one event-loop turn already share one transaction (SQLite's
+   * group commit). Where they do not, a store may write them as one multi-row statement itself.
+   */
+  readonly groupsWrites: boolean;
   get<T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined>;
   all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
   run(sql: string, params?: readonly SqlValue[]): Promise<RunResult>;

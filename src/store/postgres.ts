@@ -84,6 +84,7 @@ interface Statement {
  */
 export class PostgresDb implements Db {
   readonly dialect = 'postgres' as const;
+  readonly groupsWrites = false;
   private readonly pool: pg.Pool;
   private readonly statements = new Map<string, Statement>();
   private readonly queryTimeoutMs: number;

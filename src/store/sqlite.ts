@@ -24,6 +24,7 @@ export interface SqliteOptions {
  */
 export class SqliteDb implements Db {
   readonly dialect = 'sqlite' as const;
+  readonly groupsWrites = true;
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
   private readonly writes: GroupCommit;
