@@ -12,8 +12,6 @@ export interface SqliteOptions {
    * server; short-lived commands keep SQLite's automatic checkpoints).
    */
   backgroundCheckpoints?: boolean;
-  /** Page cache of this connection, in KiB. */
-  cacheKib?: number;
 }
 
 /**
@@ -38,7 +36,6 @@ export class SqliteDb implements Db {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
-    if (options.cacheKib !== undefined) this.db.pragma(`cache_size = -${Math.floor(options.cacheKib)}`);
     this.writes = new GroupCommit(this.db);
     if (options.backgroundCheckpoints && file !== ':memory:') {
       this.db.pragma('wal_autocheckpoint = 0');
