@@ -120,6 +120,36 @@ describe('SQLite background checkpoints', () => {
     assert.equal(fs.existsSync(`${file}-wal`), false, 'close checkpoints and removes the WAL');
   });
 
+  test('a checkpoint that cannot finish holds writes back once, for at most maxHoldMs, not again and again', async () => {
+    const file = path.join(dir, `held-${++files}.sqlite`);
+    const db = new SqliteDb(file, { backgroundCheckpoints: true, walLimits: { maxFrames: 20, maxHoldMs: 400 } });
+    await db.migrate([{ id: '0001_items', sql: 'CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)' }]);
+    // Another process's long read (an export, say): frames written after it began cannot be
+    // checkpointed while it lasts, so the WAL only grows.
+    const reader = new Database(file);
+    reader.prepare('BEGIN').run();
+    reader.prepare('SELECT count(*) FROM items').get();
+    try {
+      // A batch every 25 ms, so the checkpointer reports (every 50 ms) while they go on.
+      let waited = 0;
+      for (let i = 0; i < 30; i++) {
+        const started = performance.now();
+        await Promise.all(Array.from({ length: 20 }, (_, k) => db.run('INSERT INTO items (name) VALUES (?)', [`${i}-${k}-${'y'.repeat(500)}`])));
+        waited += performance.now() - started;
+        await sleep(25);
+      }
+      // Held once (400 ms) when the WAL passed the limit, then let through: not 400 ms a batch.
+      assert.ok(waited >= 350, `writes were held (${waited.toFixed(0)} ms)`);
+      assert.ok(waited < 2500, `writes were held once, not again and again (${waited.toFixed(0)} ms)`);
+      reader.prepare('COMMIT').run();
+      assert.equal((await db.get<{ n: number }>('SELECT count(*) AS n FROM items'))?.n, 600);
+    } finally {
+      if (reader.inTransaction) reader.prepare('COMMIT').run();
+      reader.close();
+      await db.close();
+    }
+  });
+
   for (const closes of [true, false]) {
     test(`a process exits by itself after using the store (${closes ? 'closed' : 'never closed'})`, () => {
       const file = path.join(dir, `exit-${++files}.sqlite`);

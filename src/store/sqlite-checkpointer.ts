@@ -9,10 +9,12 @@ export interface CheckpointWorkerData {
 /** What the worker reports after each checkpoint: WAL frames, and how many are in the database. */
 export type CheckpointReport = { log: number; checkpointed: number } | { error: string };
 
-/** Past this many WAL frames (64 MiB of 4 KiB pages), writes wait for the checkpoint to catch up. */
-const MAX_WAL_FRAMES = 16_384;
-/** Writes are never held longer than this, whatever keeps the checkpoint from finishing. */
-const MAX_HOLD_MS = 1_000;
+export interface WalLimits {
+  /** Past this many WAL frames, writes wait for the checkpoint to catch up (default 64 MiB of 4 KiB pages). */
+  maxFrames?: number;
+  /** Writes are never held longer than this, whatever keeps the checkpoint from finishing. */
+  maxHoldMs?: number;
+}
 
 /**
  * Checkpoints in a worker thread, so the server's connection runs with wal_autocheckpoint off.
@@ -21,18 +23,28 @@ const MAX_HOLD_MS = 1_000;
  * and no write is under way. Under a steady stream of writes a background checkpoint never
  * quite catches up, so the WAL would grow without bound; past MAX_WAL_FRAMES the writes are
  * held for one checkpoint round (reads go on), and the first write after it restarts the WAL.
+ * When a hold times out (a reader in another process — a long export, say — keeps the
+ * checkpoint from finishing), writes are not held again until the WAL is back under the limit:
+ * a stuck checkpoint costs one pause, not a pause a second.
  */
 export class BackgroundCheckpointer {
   private readonly worker: Worker;
   private holdTimer: NodeJS.Timeout | undefined;
+  /** A hold timed out: no new hold until the WAL is back under the limit. */
+  private gaveUp = false;
   private stopped = false;
+  private readonly maxFrames: number;
+  private readonly maxHoldMs: number;
 
   constructor(
     file: string,
     private readonly writes: GroupCommit,
     /** Called when the worker cannot go on: the connection takes checkpoints back. */
     private readonly onFailure: (reason: string) => void,
+    limits: WalLimits = {},
   ) {
+    this.maxFrames = limits.maxFrames ?? 16_384;
+    this.maxHoldMs = limits.maxHoldMs ?? 1_000;
     const workerData: CheckpointWorkerData = { file, idleIntervalMs: 50 };
     this.worker = new Worker(new URL('./sqlite-checkpoint-worker.js', import.meta.url), { workerData });
     // Never what keeps a process alive: close() ends it, and an exiting process takes it along.
@@ -45,9 +57,13 @@ export class BackgroundCheckpointer {
   private onReport(report: CheckpointReport): void {
     if ('error' in report) return this.fail(report.error);
     const { log, checkpointed } = report;
-    if (this.holdTimer === undefined && log > MAX_WAL_FRAMES) {
+    if (log <= this.maxFrames) this.gaveUp = false;
+    if (this.holdTimer === undefined && !this.gaveUp && log > this.maxFrames) {
       this.writes.hold();
-      this.holdTimer = setTimeout(() => this.release(), MAX_HOLD_MS);
+      this.holdTimer = setTimeout(() => {
+        this.gaveUp = true;
+        this.release();
+      }, this.maxHoldMs);
       this.holdTimer.unref();
     } else if (this.holdTimer !== undefined && checkpointed >= log) {
       this.release();

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { Db, Migration, RunResult, SqlValue } from './db.js';
 import { migrationSql } from './db.js';
 import { BackgroundCheckpointer } from './sqlite-checkpointer.js';
+import type { WalLimits } from './sqlite-checkpointer.js';
 import { GroupCommit } from './sqlite-group-commit.js';
 
 export interface SqliteOptions {
@@ -12,6 +13,8 @@ export interface SqliteOptions {
    * server; short-lived commands keep SQLite's automatic checkpoints).
    */
   backgroundCheckpoints?: boolean;
+  /** When background checkpoints hold writes back (defaults suit the server; tests lower them). */
+  walLimits?: WalLimits;
 }
 
 /**
@@ -39,10 +42,15 @@ export class SqliteDb implements Db {
     this.writes = new GroupCommit(this.db);
     if (options.backgroundCheckpoints && file !== ':memory:') {
       this.db.pragma('wal_autocheckpoint = 0');
-      this.checkpointer = new BackgroundCheckpointer(file, this.writes, () => {
-        // The worker is gone: checkpoint as SQLite does by default rather than let the WAL grow.
-        if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
-      });
+      this.checkpointer = new BackgroundCheckpointer(
+        file,
+        this.writes,
+        () => {
+          // The worker is gone: checkpoint as SQLite does by default rather than let the WAL grow.
+          if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
+        },
+        options.walLimits,
+      );
     }
   }
 
