@@ -30,24 +30,25 @@ export class EndUserStore {
   /** What every read returns: see EndUserRow. */
   private readonly columns: string;
 
-  private readonly creates: TurnBatcher<NewRow, EndUserRow>;
-
-  constructor(private readonly db: Db) {
-    this.columns = `id, sid, type, ${endUserBodySql(db.dialect)} AS body`;
-    this.creates = new TurnBatcher(
-      async (row) => (await this.insert([row]))[0]!,
-      (rows) => this.insert(rows),
-    );
-  }
-
   /**
    * Where the database does not group a turn's writes itself (PostgreSQL), the creates of one
    * turn are written by one multi-row INSERT. (On SQLite, whose group commit already shares the
    * transaction, single-row statements measured cheaper.)
    */
-  async create(accountSid: string, user: NewEndUser): Promise<EndUserRow> {
-    if (!this.db.groupsWrites) return this.creates.add({ accountSid, user });
-    return (await this.insert([{ accountSid, user }]))[0]!;
+  private readonly creates: TurnBatcher<NewRow, EndUserRow> | undefined;
+
+  constructor(private readonly db: Db) {
+    this.columns = `id, sid, type, ${endUserBodySql(db.dialect)} AS body`;
+    this.creates = db.groupsWrites ? undefined : new TurnBatcher((row) => this.insertOne(row), (rows) => this.insert(rows));
+  }
+
+  create(accountSid: string, user: NewEndUser): Promise<EndUserRow> {
+    const row = { accountSid, user };
+    return this.creates ? this.creates.add(row) : this.insertOne(row);
+  }
+
+  private async insertOne(row: NewRow): Promise<EndUserRow> {
+    return (await this.insert([row]))[0]!;
   }
 
   private async insert(rows: readonly NewRow[]): Promise<EndUserRow[]> {
@@ -60,7 +61,7 @@ export class EndUserStore {
     );
     // RETURNING's order is not promised: match each row to its request by SID.
     const bySid = new Map(inserted.map((row) => [row.sid, row]));
-    return rows.map(({ user }) => bySid.get(user.sid)!).filter((row) => row !== undefined);
+    return rows.flatMap(({ user }) => bySid.get(user.sid) ?? []);
   }
 
   find(accountSid: string, sid: string): Promise<EndUserRow | undefined> {
