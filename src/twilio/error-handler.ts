@@ -11,7 +11,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const twilioError = toTwilioError(error);
     if (twilioError.status >= 500) {
       const level = error instanceof DatabaseUnavailableError ? 'warn' : 'error';
-      request.log[level]({ err: error, reqId: request.id, method: request.method, route: request.routeOptions.url }, 'request failed');
+      // The app's logger, not the request's: that one already carries reqId at info and below.
+      app.log[level]({ err: error, reqId: request.id, method: request.method, route: request.routeOptions.url }, 'request failed');
     }
     return sendError(reply, twilioError);
   });
