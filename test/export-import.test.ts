@@ -195,6 +195,7 @@ function spy(db: Db): { db: Db; reads: { sql: string; rows: number }[]; batches:
       return rows;
     },
     run: (sql, params) => db.run(sql, params),
+    transaction: (work) => db.transaction(work),
     batch: async (sql, lists) => {
       batches.push({ sql, rows: lists.length });
       await db.batch(sql, lists);

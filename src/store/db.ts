@@ -3,8 +3,9 @@
  *
  * Resources write portable SQL with `?` placeholders (SQLite and PostgreSQL share the
  * dialect we use: RETURNING, ON CONFLICT, row-value comparisons). Each backend prepares
- * and caches statements itself. There is deliberately no general transaction API: every
- * request-path write is one atomic statement; multi-row loads go through `batch`.
+ * and caches statements itself. Most request-path writes are one atomic statement (cross-
+ * resource rules are foreign keys and guarded statements); multi-row loads go through `batch`;
+ * the few units that must write several statements together use `transaction`.
  */
 export type SqlValue = string | number | bigint | null;
 
@@ -21,16 +22,28 @@ export interface Migration {
 
 export type Dialect = 'sqlite' | 'postgres';
 
-export interface Db {
+/** The statements a transaction's work may run. */
+export interface Queries {
+  get<T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined>;
+  all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  run(sql: string, params?: readonly SqlValue[]): Promise<RunResult>;
+}
+
+export interface Db extends Queries {
   readonly dialect: Dialect;
   /**
    * Whether the writes issued during one event-loop turn already share one transaction (SQLite's
    * group commit). Where they do not, a store may write them as one multi-row statement itself.
    */
   readonly groupsWrites: boolean;
-  get<T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined>;
-  all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
-  run(sql: string, params?: readonly SqlValue[]): Promise<RunResult>;
+  /**
+   * Runs `work` atomically: all of its statements commit together, or none does (it throws).
+   * PostgreSQL: one pooled client between BEGIN and COMMIT. SQLite: its own BEGIN IMMEDIATE
+   * on the shared connection, so `work` may await only `tx`: awaiting anything else (real
+   * I/O, a timer) would let other requests see its uncommitted writes, and is refused (the
+   * transaction rolls back and throws).
+   */
+  transaction<T>(work: (tx: Queries) => Promise<T>): Promise<T>;
   /** Runs one statement for each parameter list, all in one transaction. */
   batch(sql: string, paramLists: readonly (readonly SqlValue[])[]): Promise<void>;
   /** Applies the migrations not yet applied; safe when several processes start at once. */
@@ -46,6 +59,21 @@ export class DatabaseUnavailableError extends Error {
     super('database unavailable', { cause });
     this.name = 'DatabaseUnavailableError';
   }
+}
+
+/** Both backends' codes for a violated foreign key, and for a violated unique key. */
+const FOREIGN_KEY = new Set(['23503', 'SQLITE_CONSTRAINT_FOREIGNKEY']);
+const UNIQUE = new Set(['23505', 'SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']);
+
+const codeOf = (err: unknown): unknown => (err instanceof Error ? (err as { code?: unknown }).code : undefined);
+
+/** A statement refused because a row it writes or deletes breaks a foreign key. */
+export function isForeignKeyViolation(err: unknown): boolean {
+  return FOREIGN_KEY.has(codeOf(err) as string);
+}
+
+export function isUniqueViolation(err: unknown): boolean {
+  return UNIQUE.has(codeOf(err) as string);
 }
 
 export function migrationSql(m: Migration, dialect: Dialect): string {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import type { Db, Migration, RunResult, SqlValue } from './db.js';
+import type { Db, Migration, Queries, RunResult, SqlValue } from './db.js';
 import { DatabaseUnavailableError, migrationSql } from './db.js';
 
 export interface PostgresOptions {
@@ -142,10 +142,24 @@ export class PostgresDb implements Db {
     return { changes: rowCount ?? 0 };
   }
 
+  transaction<T>(work: (tx: Queries) => Promise<T>): Promise<T> {
+    return this.onOneClient(async (client) => {
+      const query = async <R extends pg.QueryResultRow>(sql: string, params: readonly SqlValue[] = []) => {
+        const { name, text } = this.statement(sql);
+        return client.query<R>(timed({ name, text, values: params as SqlValue[] }, this.queryTimeoutMs));
+      };
+      return work({
+        get: async <R>(sql: string, params?: readonly SqlValue[]) => (await query(sql, params)).rows[0] as R | undefined,
+        all: async <R>(sql: string, params?: readonly SqlValue[]) => (await query(sql, params)).rows as R[],
+        run: async (sql: string, params?: readonly SqlValue[]) => ({ changes: (await query(sql, params)).rowCount ?? 0 }),
+      });
+    });
+  }
+
   async batch(sql: string, paramLists: readonly (readonly SqlValue[])[]): Promise<void> {
     if (paramLists.length === 0) return;
     const { name, text } = this.statement(sql);
-    await this.transaction(async (client) => {
+    await this.onOneClient(async (client) => {
       for (const values of paramLists) {
         await client.query(timed({ name, text, values: values as SqlValue[] }, this.queryTimeoutMs));
       }
@@ -153,7 +167,7 @@ export class PostgresDb implements Db {
   }
 
   migrate(migrations: readonly Migration[]): Promise<string[]> {
-    return this.transaction(async (client) => {
+    return this.onOneClient(async (client) => {
       // A migration may outlast the request timeout, and so may waiting for another process's.
       await client.query('SET LOCAL statement_timeout = 0');
       // Taken before CREATE TABLE IF NOT EXISTS, which itself races when run concurrently.
@@ -183,7 +197,7 @@ export class PostgresDb implements Db {
   }
 
   /** Runs `work` between BEGIN and COMMIT on one client, rolling back if it throws. */
-  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  private async onOneClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect().catch(classify);
     // A checked-out client has no pool listener: without ours, a dropped connection would crash
     // the process. It also marks the client as not to be reused.

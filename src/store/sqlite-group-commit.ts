@@ -29,6 +29,8 @@ export class GroupCommit {
   private queue: QueuedWrite[] = [];
   private scheduled = false;
   private held = false;
+  /** A transaction of its own is open on the connection: the group waits for it. */
+  private exclusive = false;
   private readonly begin: Database.Statement;
   private readonly commit: Database.Statement;
   private readonly rollback: Database.Statement;
@@ -43,8 +45,46 @@ export class GroupCommit {
   enqueue<T>(execute: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ execute, resolve, reject });
-      if (!this.held) this.schedule();
+      if (!this.held && !this.exclusive) this.schedule();
     });
+  }
+
+  /**
+   * Runs `work` in a transaction of its own, between this turn's group and the next: it
+   * starts at a turn boundary, after the queued writes commit. `work` must await nothing but
+   * its own statements (which run at once on this connection): then no other request's code
+   * runs until it commits, and none can see its uncommitted writes. A transaction that lets a
+   * turn of the event loop pass (real I/O, a timer) is rolled back and refused.
+   */
+  transaction<T>(work: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      setImmediate(() => {
+        this.runExclusive(work).then(resolve, reject);
+      });
+    });
+  }
+
+  private async runExclusive<T>(work: () => Promise<T>): Promise<T> {
+    this.flush();
+    this.exclusive = true;
+    let turned = false;
+    const tripwire = setImmediate(() => {
+      turned = true;
+    });
+    try {
+      this.begin.run();
+      const result = await work();
+      if (turned) throw new Error('a SQLite transaction awaited something other than its own statements');
+      this.commit.run();
+      return result;
+    } catch (err) {
+      if (this.db.inTransaction) this.rollback.run();
+      throw err;
+    } finally {
+      clearImmediate(tripwire);
+      this.exclusive = false;
+      if (this.queue.length > 0 && !this.held) this.schedule();
+    }
   }
 
   /** Keeps queued writes waiting (reads go on) until `release`: lets a checkpoint catch up. */
@@ -55,7 +95,7 @@ export class GroupCommit {
   release(): void {
     if (!this.held) return;
     this.held = false;
-    if (this.queue.length > 0) this.schedule();
+    if (this.queue.length > 0 && !this.exclusive) this.schedule();
   }
 
   private schedule(): void {
@@ -69,6 +109,8 @@ export class GroupCommit {
   /** Commits what is queued now, synchronously, held or not (before a bulk load, on close). */
   flush(): void {
     this.scheduled = false;
+    // Only a transaction that broke its rule (it awaited real I/O) can be open here.
+    if (this.exclusive) return;
     const batch = this.queue;
     if (batch.length === 0) return;
     this.queue = [];

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { Db, Migration, RunResult, SqlValue } from './db.js';
+import type { Db, Migration, Queries, RunResult, SqlValue } from './db.js';
 import { migrationSql } from './db.js';
 import { BackgroundCheckpointer } from './sqlite-checkpointer.js';
 import type { WalLimits } from './sqlite-checkpointer.js';
@@ -79,6 +79,21 @@ export class SqliteDb implements Db {
     const stmt = this.prepare(sql);
     const execute = () => ({ changes: stmt.reader ? stmt.all(...params).length : stmt.run(...params).changes });
     return stmt.readonly ? Promise.resolve(execute()) : this.writes.enqueue(execute);
+  }
+
+  transaction<T>(work: (tx: Queries) => Promise<T>): Promise<T> {
+    // Inside, statements run at once: the transaction holds the connection to itself.
+    const now = <R>(execute: () => R) => new Promise<R>((resolve) => resolve(execute()));
+    const tx: Queries = {
+      get: <R>(sql: string, params: readonly SqlValue[] = []) => now(() => this.prepare(sql).get(...params) as R | undefined),
+      all: <R>(sql: string, params: readonly SqlValue[] = []) => now(() => this.prepare(sql).all(...params) as R[]),
+      run: (sql: string, params: readonly SqlValue[] = []) =>
+        now(() => {
+          const stmt = this.prepare(sql);
+          return { changes: stmt.reader ? stmt.all(...params).length : stmt.run(...params).changes };
+        }),
+    };
+    return this.writes.transaction(() => work(tx));
   }
 
   batch(sql: string, paramLists: readonly (readonly SqlValue[])[]): Promise<void> {

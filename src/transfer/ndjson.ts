@@ -1,5 +1,5 @@
 import type { Db, SqlValue } from '../store/db.js';
-import { DatabaseUnavailableError } from '../store/db.js';
+import { DatabaseUnavailableError, isForeignKeyViolation, isUniqueViolation } from '../store/db.js';
 import type { TransferRow, TransferTable } from './table.js';
 import { transferTables } from './tables.js';
 
@@ -269,9 +269,6 @@ function difference(table: TransferTable, row: TransferRow, other: Record<string
   return undefined;
 }
 
-const FOREIGN_KEY = new Set(['23503', 'SQLITE_CONSTRAINT_FOREIGNKEY']);
-const UNIQUE = new Set(['23505', 'SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']);
-
 async function writeBatch(db: Db, batch: Pending, options: ImportOptions, summary: ImportSummary): Promise<void> {
   const { table, rows } = batch;
   const { kind, key, identity } = table;
@@ -346,14 +343,13 @@ async function writeBatch(db: Db, batch: Pending, options: ImportOptions, summar
     );
   } catch (err) {
     if (err instanceof DatabaseUnavailableError) throw err;
-    const code = (err as { code?: unknown }).code;
     const why = (err as Error).message;
-    if (typeof code === 'string' && FOREIGN_KEY.has(code)) {
+    if (isForeignKeyViolation(err)) {
       throw new ImportError(
         `a ${kind} in lines ${first}–${last} belongs to a row that is neither in the target nor earlier in the input (${why}); none of these lines were imported`,
       );
     }
-    if (typeof code === 'string' && UNIQUE.has(code)) {
+    if (isUniqueViolation(err)) {
       throw new ImportError(
         `a ${kind} in lines ${first}–${last} was written to the target by someone else during the import (${why}); none of these lines were imported. Run the import again`,
       );
