@@ -1,16 +1,18 @@
 import Fastify from 'fastify';
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { Accounts } from './accounts/accounts.js';
 import type { Config } from './config.js';
 import { registerMetrics } from './metrics.js';
-import { loadEndUserTypes } from './resources/end-user-types/load.js';
+import { loadCatalogues } from './resources/catalogues.js';
 import { resources } from './resources/index.js';
 import type { Db } from './store/db.js';
 import { Authenticator } from './twilio/auth.js';
 import { registerErrorHandling } from './twilio/error-handler.js';
 import { registerFormParsing } from './twilio/form.js';
+import { twilioDate } from './twilio/dates.js';
 import { PageTokens } from './twilio/paging.js';
+import { API_PREFIX, originOf } from './twilio/urls.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -19,8 +21,6 @@ declare module 'fastify' {
   }
 }
 
-export const API_PREFIX = '/v2/RegulatoryCompliance';
-
 /** Log levels at which Fastify logs every request (with its own child logger). */
 const REQUEST_LEVELS = new Set(['info', 'debug', 'trace']);
 
@@ -28,12 +28,14 @@ export interface AppOptions {
   config: Config;
   db: Db;
   logger?: FastifyServerOptions['logger'];
+  /** The clock every resource reads; tests drive it. */
+  now?: () => string;
 }
 
 /** Builds the whole HTTP app on an open, migrated database. No port is opened here. */
-export async function buildApp({ config, db, logger = false }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ config, db, logger = false, now = () => twilioDate() }: AppOptions): Promise<FastifyInstance> {
   // First: a bad catalogue file stops start-up (CatalogueError) before anything else is built.
-  const endUserTypes = loadEndUserTypes(config.endUserTypesFile);
+  const catalogues = loadCatalogues(config);
   const app = Fastify({
     logger,
     bodyLimit: config.bodyLimitBytes,
@@ -50,7 +52,6 @@ export async function buildApp({ config, db, logger = false }: AppOptions): Prom
 
   const tokens = new PageTokens(await pageTokenSecret(db));
   const authenticator = new Authenticator(new Accounts(db), config.credentialCacheMs);
-  app.decorate('authenticator', authenticator);
   app.decorateRequest('accountSid', '');
 
   app.get('/healthz', () => ({ status: 'ok' }));
@@ -68,18 +69,13 @@ export async function buildApp({ config, db, logger = false }: AppOptions): Prom
       api.addHook('onRequest', async (request) => {
         request.accountSid = await authenticator.authenticate(request.headers.authorization);
       });
-      for (const resource of resources) resource.register(api, { db, tokens, config, endUserTypes });
+      const origin = (request: FastifyRequest) => originOf(request, config.publicBaseUrl);
+      for (const resource of resources) resource.register(api, { db, tokens, config, catalogues, now, origin });
       done();
     },
     { prefix: API_PREFIX },
   );
   return app;
-}
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    authenticator: Authenticator;
-  }
 }
 
 /**

@@ -16,8 +16,10 @@ export interface Config {
   pgStatementTimeoutMs: number;
   bodyLimitBytes: number;
   metrics: boolean;
-  /** Absolute path of the operator's End-User Types catalogue; read and checked by buildApp. */
+  /** Absolute paths of the operator's catalogue files; read and checked by buildApp. */
   endUserTypesFile: string | undefined;
+  supportingDocumentTypesFile: string | undefined;
+  regulationsFile: string | undefined;
   /** `open`: any JSON object (within limits), like Twilio; `strict`: checked against the type. */
   attributesValidation: AttributesValidation;
 }
@@ -41,7 +43,6 @@ export function loadConfig(env: Env = process.env): Config {
   if ((sid === undefined) !== (token === undefined)) {
     throw new ConfigError('set both TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN, or neither');
   }
-  const endUserTypesFile = optional(env, 'END_USER_TYPES_FILE');
   return {
     host: optional(env, 'HOST') ?? '127.0.0.1',
     port: integer(env, 'PORT', 3000, 0, 65535),
@@ -56,7 +57,9 @@ export function loadConfig(env: Env = process.env): Config {
     pgStatementTimeoutMs: integer(env, 'PG_STATEMENT_TIMEOUT_MS', 10_000, 100, 600_000),
     bodyLimitBytes: 1024 * 1024,
     metrics: boolean(env, 'METRICS', true),
-    endUserTypesFile: endUserTypesFile === undefined ? undefined : path.resolve(endUserTypesFile),
+    endUserTypesFile: file(env, 'END_USER_TYPES_FILE'),
+    supportingDocumentTypesFile: file(env, 'SUPPORTING_DOCUMENT_TYPES_FILE'),
+    regulationsFile: file(env, 'REGULATIONS_FILE'),
     attributesValidation: oneOf(env, 'ATTRIBUTES_VALIDATION', 'open', ATTRIBUTES_VALIDATION_MODES),
   };
 }
@@ -64,6 +67,11 @@ export function loadConfig(env: Env = process.env): Config {
 function optional(env: Env, name: string): string | undefined {
   const value = env[name];
   return value === undefined || value === '' ? undefined : value;
+}
+
+function file(env: Env, name: string): string | undefined {
+  const value = optional(env, name);
+  return value === undefined ? undefined : path.resolve(value);
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { backends } from './support/backends.js';
 import type { TestServer } from './support/server.js';
+import { regulationsFileFor } from './support/catalogues.js';
 import { serverFor, startServer } from './support/server.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'regcomp-strict-'));
@@ -167,8 +168,9 @@ for (const backend of backends) {
       databaseUrl = await backend.fresh();
       // Three servers on one store: the built-in catalogue, then the replacing file (strict and open).
       builtIn = await startServer(databaseUrl);
-      custom = await startServer(databaseUrl, { ATTRIBUTES_VALIDATION: 'strict', END_USER_TYPES_FILE: SOLE_TRADER_ONLY });
-      openCustom = await startServer(databaseUrl, { END_USER_TYPES_FILE: SOLE_TRADER_ONLY });
+      const REGULATIONS_FILE = regulationsFileFor('sole_trader', 'trading_name');
+      custom = await startServer(databaseUrl, { ATTRIBUTES_VALIDATION: 'strict', END_USER_TYPES_FILE: SOLE_TRADER_ONLY, REGULATIONS_FILE });
+      openCustom = await startServer(databaseUrl, { END_USER_TYPES_FILE: SOLE_TRADER_ONLY, REGULATIONS_FILE });
     });
     after(async () => {
       await builtIn?.close();

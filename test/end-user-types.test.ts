@@ -19,6 +19,7 @@ const BUILT_IN = [
       { friendly_name: 'First Name', machine_name: 'first_name', constraint: 'String' },
       { friendly_name: 'Last Name', machine_name: 'last_name', constraint: 'String' },
       { friendly_name: 'Email', machine_name: 'email', constraint: 'String' },
+      { friendly_name: 'Nationality', machine_name: 'nationality', constraint: 'String' },
     ],
   },
   {
@@ -132,7 +133,9 @@ for (const backend of backends) {
     });
 
     test('unknown or malformed SIDs are 404 20404; wrong methods 405; no credentials 401', async () => {
-      for (const sid of ['OY00000000000000000000000000000000', 'OYnothex', INDIVIDUAL_SID.replace('OY', 'IT'), 'individual']) {
+      // Real regulations link types by machine name, so a name fetches; an unknown one does not.
+      assert.equal(((await (await server.request('GET', `${LIST_PATH}/individual`)).json()) as { sid: string }).sid, INDIVIDUAL_SID);
+      for (const sid of ['OY00000000000000000000000000000000', 'OYnothex', INDIVIDUAL_SID.replace('OY', 'IT'), 'no_such_type']) {
         const response = await server.request('GET', `${LIST_PATH}/${sid}`);
         assert.equal(response.status, 404, sid);
         assert.deepEqual(await response.json(), {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ATTRIBUTE_LIMITS } from '../src/resources/end-users/rules.js';
+import { ATTRIBUTE_LIMITS } from '../src/twilio/params.js';
 import { TwilioError } from '../src/twilio/errors.js';
 import { compactJsonObject } from '../src/twilio/json-object.js';
 

@@ -2,17 +2,19 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import pg from 'pg';
 import { Accounts } from '../src/accounts/accounts.js';
-import { EndUserStore } from '../src/resources/end-users/store.js';
+import { resources } from '../src/resources/index.js';
 import type { Db, SqlValue } from '../src/store/db.js';
+import type { KeysetTable } from '../src/store/keyset.js';
+import { KeysetPages } from '../src/store/keyset.js';
 import { openAndMigrate } from '../src/store/open.js';
 import { backends } from './support/backends.js';
 
 /**
- * A list page must be one range scan of end_users_account_id (account_sid, id), whatever the
- * depth and however the rows are spread over accounts: here a small account's rows are
- * scattered among a big one's, where walking the primary key and filtering by account would
- * read most of the table. Checked on the exact SQL the store sends, with PostgreSQL forced to
- * the generic plan it settles on for a prepared statement.
+ * Every keyset list a resource registers must page by one range scan of its (...scope, id)
+ * index, whatever the depth and however the rows are spread: here a small scope's rows are
+ * scattered among a big one's, where walking the primary key and filtering by scope would
+ * read most of the table. Checked on the exact SQL KeysetPages sends, with PostgreSQL forced
+ * to the generic plan it settles on for a prepared statement.
  */
 const ROWS = 30_000;
 
@@ -20,73 +22,97 @@ function literal(value: SqlValue): string {
   return typeof value === 'string' ? `'${value.replace(/'/g, "''")}'` : String(value);
 }
 
+/**
+ * Fills a table with ROWS rows, one in 500 in a small scope, the rest in a big one, and returns
+ * the two scopes' values. A new keyset table needs a seeder here (the test fails until it has one).
+ */
+type Seeder = (db: Db, small: string, big: string) => Promise<SqlValue[][]>;
+
+const seeders: Record<string, Seeder> = {
+  end_users: async (db, small, big) => {
+    const insert =
+      db.dialect === 'postgres'
+        ? `INSERT INTO end_users (sid, account_sid, friendly_name, type, attributes, date_created, date_updated)
+           SELECT 'IT' || md5(g::text), CASE WHEN g % 500 = 0 THEN ? ELSE ? END, 'n', 'individual', '{}', 'd', 'd'
+           FROM generate_series(1, ${ROWS}) g`
+        : `WITH RECURSIVE c(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM c WHERE g < ${ROWS})
+           INSERT INTO end_users (sid, account_sid, friendly_name, type, attributes, date_created, date_updated)
+           SELECT printf('IT%032d', g), CASE WHEN g % 500 = 0 THEN ? ELSE ? END, 'n', 'individual', '{}', 'd', 'd' FROM c`;
+    await db.run(insert, [small, big]);
+    return [[small], [big]];
+  },
+};
+
+const lists: KeysetTable[] = resources.flatMap((r) => r.lists ?? []);
+
+test('every registered keyset list has a seeder', () => {
+  assert.deepEqual(lists.map((l) => l.table).filter((table) => !(table in seeders)), []);
+});
+
 for (const backend of backends) {
   describe(`list page plans (${backend.name})`, () => {
     after(() => backend.cleanup());
 
-    test('every page, first or deep, forward or back, is a range scan of (account_sid, id)', async () => {
-      const url = await backend.fresh();
-      const db = await openAndMigrate(url);
-      try {
-        const accounts = new Accounts(db);
-        const big = (await accounts.upsert({})).sid;
-        const small = (await accounts.upsert({})).sid;
-        const insert =
-          db.dialect === 'postgres'
-            ? `INSERT INTO end_users (sid, account_sid, friendly_name, type, attributes, date_created, date_updated)
-               SELECT 'IT' || md5(g::text), CASE WHEN g % 500 = 0 THEN ? ELSE ? END, 'n', 'individual', '{}', 'd', 'd'
-               FROM generate_series(1, ${ROWS}) g`
-            : `WITH RECURSIVE c(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM c WHERE g < ${ROWS})
-               INSERT INTO end_users (sid, account_sid, friendly_name, type, attributes, date_created, date_updated)
-               SELECT printf('IT%032d', g), CASE WHEN g % 500 = 0 THEN ? ELSE ? END, 'n', 'individual', '{}', 'd', 'd' FROM c`;
-        await db.run(insert, [small, big]);
-        await db.run('ANALYZE');
-
-        // The statements the store sends, with their parameters.
-        const sent: { sql: string; params: readonly SqlValue[] }[] = [];
-        const spy: Db = Object.create(db, {
-          all: { value: (sql: string, params: readonly SqlValue[] = []) => (sent.push({ sql, params }), db.all(sql, params)) },
-        }) as Db;
-        const store = new EndUserStore(spy);
-        for (const account of [small, big]) {
-          for (const bound of [undefined, Math.floor(ROWS / 2), ROWS - 100]) {
-            for (const descending of [false, true]) await store.page(account, { bound, descending, limit: 51 });
-          }
-        }
-        assert.equal(sent.length, 12);
-
-        if (db.dialect === 'sqlite') {
-          for (const { sql, params } of sent) {
-            const plan = await db.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, params);
-            assert.match(plan.map((p) => p.detail).join('; '), /^SEARCH end_users USING INDEX end_users_account_id \(account_sid=\? AND id[<>]\?\)$/, sql);
-          }
-          return;
-        }
-        const client = new pg.Client({ connectionString: url });
-        await client.connect();
+    for (const list of lists) {
+      test(`${list.table}: every page, first or deep, forward or back, is a range scan of (${list.scope.join(', ')}, id)`, async () => {
+        const url = await backend.fresh();
+        const db = await openAndMigrate(url);
         try {
-          for (const mode of ['force_generic_plan', 'auto']) {
-            await client.query(`SET plan_cache_mode = ${mode}`);
-            for (const [i, { sql, params }] of sent.entries()) {
-              let n = 0;
-              await client.query(`PREPARE page_${mode}_${i} AS ${sql.replace(/\?/g, () => `$${++n}`)}`);
-              const { rows } = await client.query<{ 'QUERY PLAN': [{ Plan: { Plans: Record<string, unknown>[] } }] }>(
-                `EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE page_${mode}_${i}(${params.map(literal).join(', ')})`,
-              );
-              const scan = rows[0]!['QUERY PLAN'][0].Plan.Plans[0]!;
-              const where = `${mode} ${JSON.stringify(params)}: ${JSON.stringify(scan)}`;
-              assert.equal(scan['Node Type'], 'Index Scan', where);
-              assert.equal(scan['Index Name'], 'end_users_account_id', where);
-              assert.match(String(scan['Index Cond']), /account_sid, id\) [<>] ROW/, where);
-              assert.equal(scan.Filter, undefined, where);
+          const accounts = new Accounts(db);
+          const big = (await accounts.upsert({})).sid;
+          const small = (await accounts.upsert({})).sid;
+          const scopes = await seeders[list.table]!(db, small, big);
+          await db.run('ANALYZE');
+
+          // The statements KeysetPages sends, with their parameters.
+          const sent: { sql: string; params: readonly SqlValue[] }[] = [];
+          const spy: Db = Object.create(db, {
+            all: { value: (sql: string, params: readonly SqlValue[] = []) => (sent.push({ sql, params }), db.all(sql, params)) },
+          }) as Db;
+          // Not only index columns, so no plan can be a covering-index scan.
+          const pages = new KeysetPages(spy, list, 'id, sid');
+          for (const scope of scopes) {
+            for (const bound of [undefined, Math.floor(ROWS / 2), ROWS - 100]) {
+              for (const descending of [false, true]) await pages.read(scope, { bound, descending, limit: 51 });
             }
           }
+          assert.equal(sent.length, 6 * scopes.length);
+
+          if (db.dialect === 'sqlite') {
+            const seek = new RegExp(`^SEARCH ${list.table} USING INDEX ${list.index} \\(${list.scope.map((c) => `${c}=\\?`).join(' AND ')} AND id[<>]\\?\\)$`);
+            for (const { sql, params } of sent) {
+              const plan = await db.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, params);
+              assert.match(plan.map((p) => p.detail).join('; '), seek, sql);
+            }
+            return;
+          }
+          const client = new pg.Client({ connectionString: url });
+          await client.connect();
+          try {
+            for (const mode of ['force_generic_plan', 'auto']) {
+              await client.query(`SET plan_cache_mode = ${mode}`);
+              for (const [i, { sql, params }] of sent.entries()) {
+                let n = 0;
+                await client.query(`PREPARE page_${mode}_${i} AS ${sql.replace(/\?/g, () => `$${++n}`)}`);
+                const { rows } = await client.query<{ 'QUERY PLAN': [{ Plan: { Plans: Record<string, unknown>[] } }] }>(
+                  `EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE page_${mode}_${i}(${params.map(literal).join(', ')})`,
+                );
+                const scan = rows[0]!['QUERY PLAN'][0].Plan.Plans[0]!;
+                const where = `${mode} ${JSON.stringify(params)}: ${JSON.stringify(scan)}`;
+                assert.equal(scan['Node Type'], 'Index Scan', where);
+                assert.equal(scan['Index Name'], list.index, where);
+                assert.ok(String(scan['Index Cond']).includes(`(${[...list.scope, 'id'].join(', ')}) `), where);
+                assert.match(String(scan['Index Cond']), /\) [<>] ROW/, where);
+                assert.equal(scan.Filter, undefined, where);
+              }
+            }
+          } finally {
+            await client.end();
+          }
         } finally {
-          await client.end();
+          await db.close();
         }
-      } finally {
-        await db.close();
-      }
-    });
+      });
+    }
   });
 }

@@ -1,6 +1,8 @@
 import { endUserTypes } from './end-user-types/index.js';
 import { endUsers } from './end-users/index.js';
+import { regulations } from './regulations/index.js';
 import type { Resource } from './resource.js';
+import { supportingDocumentTypes } from './supporting-document-types/index.js';
 
 /** Every API resource the server serves. A new resource is a new folder plus one line here. */
-export const resources: readonly Resource[] = [endUsers, endUserTypes];
+export const resources: readonly Resource[] = [endUsers, endUserTypes, supportingDocumentTypes, regulations];

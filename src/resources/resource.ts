@@ -1,17 +1,21 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
+import type { KeysetTable } from '../store/keyset.js';
 import type { Db, Migration } from '../store/db.js';
 import type { TransferTable } from '../transfer/table.js';
 import type { PageTokens } from '../twilio/paging.js';
-import type { EndUserTypeCatalogue } from './end-user-types/catalogue.js';
+import type { Catalogues } from './catalogues.js';
 
-/** What every resource gets from the app: storage, paging tokens, configuration, catalogues. */
+/** What every resource gets from the app. Names no resource: each takes what it needs. */
 export interface ResourceContext {
   db: Db;
   tokens: PageTokens;
   config: Config;
-  /** Loaded once at start from the built-in catalogue and END_USER_TYPES_FILE. */
-  endUserTypes: EndUserTypeCatalogue;
+  catalogues: Catalogues;
+  /** The current time as Twilio writes it; tests drive it. */
+  now: () => string;
+  /** The origin every URL in an answer to `request` uses. */
+  origin: (request: FastifyRequest) => string;
 }
 
 /**
@@ -20,8 +24,12 @@ export interface ResourceContext {
  */
 export interface Resource {
   name: string;
+  /** Resources whose tables this one's reference: migrations and export follow them (tested). */
+  dependsOn?: readonly string[];
   migrations: readonly Migration[];
   /** Its tables as `regcomp export` writes and `regcomp import` reads them, parents first. */
   transfer: readonly TransferTable[];
+  /** Its keyset-paged lists, so list-plans.test checks each one's plan on both backends. */
+  lists?: readonly KeysetTable[];
   register(app: FastifyInstance, context: ResourceContext): void;
 }

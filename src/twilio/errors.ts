@@ -57,12 +57,17 @@ export const errors = {
   invalidAttributes: (why: string) => new TwilioError(400, 22207, `Unable to parse attributes JSON: ${why}`),
   // Strict attribute checks (ATTRIBUTES_VALIDATION=strict) have no Twilio code of their own:
   // the JSON parsed (so not 22207), the parameter is invalid, hence 20001.
+  // `type` reads "End-User Type business", "Supporting Document Type passport".
   attributeNotAField: (key: string, type: string) =>
-    new TwilioError(400, 20001, `Invalid parameter Attributes: ${quoted(key)} is not a field of End-User Type ${type}`),
+    new TwilioError(400, 20001, `Invalid parameter Attributes: ${quoted(key)} is not a field of ${type}`),
   attributeBreaksConstraint: (key: string, type: string, rule: string) =>
-    new TwilioError(400, 20001, `Invalid parameter Attributes: ${quoted(key)} of End-User Type ${type} must be ${rule}`),
+    new TwilioError(400, 20001, `Invalid parameter Attributes: ${quoted(key)} of ${type} must be ${rule}`),
   attributesOfUnknownType: (type: string) =>
-    new TwilioError(400, 20001, `Invalid parameter Attributes: End-User Type ${type} is no longer in the catalogue, so only {} is accepted`),
+    new TwilioError(400, 20001, `Invalid parameter Attributes: ${type} is no longer in the catalogue, so only {} is accepted`),
+  invalidEndUserTypeFilter: (value: string) =>
+    new TwilioError(400, 22212, `Invalid EndUserType ${quoted(value)}: must be individual or business`),
+  invalidNumberTypeFilter: (value: string) =>
+    new TwilioError(400, 22213, `Invalid NumberType ${quoted(value)}: must be local, mobile, national or toll-free`),
   methodNotAllowed: (allowed: readonly string[]) =>
     new TwilioError(405, 20004, 'Method not allowed', undefined, { Allow: allowed.join(', ') }),
   // Twilio documents no code for an oversized body; 20413 follows its 20xxx = HTTP-status pattern.

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync } from 'node:crypto';
 import { errors } from './errors.js';
 
 /**
@@ -6,8 +6,8 @@ import { errors } from './errors.js';
  *
  * Rows are listed in ascending order of an immutable, increasing row key (creation order).
  * A token is an exclusive bound on that key: `PA…` (next: keys after it) or `PB…` (previous:
- * keys before it), plus an HMAC over the direction, the bound and the list's scope (account,
- * path, filters). A token cannot be forged, nor replayed against another account or list,
+ * keys before it), sealed with the list's scope (account, path, filters) as associated data.
+ * A token cannot be read or forged, nor replayed against another account, list or filter,
  * and a page costs one index range scan however deep it is. Because the bound is a key, not
  * an offset, rows created or deleted between requests never shift a surviving row.
  */
@@ -33,34 +33,51 @@ export interface PageRequest {
 const PREFIX: Record<Direction, string> = { next: 'PA', previous: 'PB' };
 const DIGITS = /^\d{1,9}$/;
 const KEY = /^\d{1,15}$/;
-const MAC_BYTES = 12;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const TOKEN_MAX = 128;
 
+/**
+ * Tokens are sealed (AES-256-GCM): the bound inside is a store-wide row key, which would
+ * tell one tenant how many rows every other tenant creates, so it is encrypted as well as
+ * authenticated. The list's scope is the associated data: a token opens only for the
+ * account, path and filters it was minted for. The IV is synthetic (an HMAC of everything
+ * sealed), so the same page always gets the same token, on every instance and after an
+ * export/import, and different pages never share an IV.
+ */
 export class PageTokens {
-  constructor(private readonly secret: Buffer) {}
+  private readonly key: Buffer;
+  private readonly ivKey: Buffer;
+
+  constructor(secret: Buffer) {
+    this.key = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'regcomp page tokens', 32));
+    this.ivKey = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'regcomp page token ivs', 32));
+  }
 
   mint(scope: string, cursor: PageCursor): string {
-    const key = String(cursor.key);
-    const mac = this.mac(scope, cursor.direction, key);
-    return PREFIX[cursor.direction] + Buffer.from(`${key}.${mac}`).toString('base64url');
+    const iv = createHmac('sha256', this.ivKey).update(`${scope}\n${cursor.direction}\n${cursor.key}`).digest().subarray(0, IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv, { authTagLength: TAG_BYTES });
+    cipher.setAAD(Buffer.from(`${scope}\n${cursor.direction}`));
+    const sealed = Buffer.concat([iv, cipher.update(String(cursor.key), 'latin1'), cipher.final(), cipher.getAuthTag()]);
+    return PREFIX[cursor.direction] + sealed.toString('base64url');
   }
 
   read(scope: string, token: string): PageCursor {
     const direction = token.startsWith('PA') ? 'next' : token.startsWith('PB') ? 'previous' : undefined;
-    if (!direction || token.length > 64) throw errors.invalidPageToken();
-    const [key, mac] = Buffer.from(token.slice(2), 'base64url').toString('latin1').split('.');
-    if (!key || !mac || !KEY.test(key)) throw errors.invalidPageToken();
-    const expected = Buffer.from(this.mac(scope, direction, key));
-    const given = Buffer.from(mac);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw errors.invalidPageToken();
+    if (!direction || token.length > TOKEN_MAX) throw errors.invalidPageToken();
+    const sealed = Buffer.from(token.slice(2), 'base64url');
+    if (sealed.length <= IV_BYTES + TAG_BYTES) throw errors.invalidPageToken();
+    let key: string;
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.key, sealed.subarray(0, IV_BYTES), { authTagLength: TAG_BYTES });
+      decipher.setAAD(Buffer.from(`${scope}\n${direction}`));
+      decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
+      key = Buffer.concat([decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)), decipher.final()]).toString('latin1');
+    } catch {
+      throw errors.invalidPageToken();
+    }
+    if (!KEY.test(key)) throw errors.invalidPageToken();
     return { direction, key: Number(key) };
-  }
-
-  private mac(scope: string, direction: Direction, key: string): string {
-    return createHmac('sha256', this.secret)
-      .update(`${scope}\n${direction}\n${key}`)
-      .digest()
-      .subarray(0, MAC_BYTES)
-      .toString('base64url');
   }
 }
 
@@ -92,7 +109,7 @@ export interface PageLinks {
   /** Absolute URL of the list, without a query string. */
   listUrl: string;
   /** Query parameters the list was filtered by, repeated in every link. */
-  filters?: readonly [string, string][];
+  filters?: readonly (readonly [string, string])[];
   key: string;
 }
 
@@ -105,7 +122,7 @@ export function pageMeta(
 ): Record<string, unknown> {
   const { pageSize, page } = request;
   const link = (pageNumber: number, token: string | undefined): string => {
-    const params = new URLSearchParams(links.filters ? [...links.filters] : []);
+    const params = new URLSearchParams(links.filters?.map(([name, value]): [string, string] => [name, value]));
     params.set('PageSize', String(pageSize));
     params.set('Page', String(pageNumber));
     if (token !== undefined) params.set('PageToken', token);

@@ -1,5 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 
+/** Where every Twilio resource lives, on whichever host. */
+export const API_PREFIX = '/v2/RegulatoryCompliance';
+
 const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 
 /**

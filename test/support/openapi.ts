@@ -38,3 +38,19 @@ export function assertMatchesSpec(path: string, method: string, status: number, 
   if (!validate) throw new Error(`cannot resolve ${pointer}`);
   if (!validate(body)) throw new Error(`${method} ${path} ${status}: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body)}`);
 }
+
+/** The spec's path template for a concrete request path, e.g. `/v2/RegulatoryCompliance/EndUsers/{Sid}`. */
+export function specPathOf(requestPath: string): string | undefined {
+  const path = requestPath.split('?')[0]!;
+  const templates = Object.keys(document.paths).sort((a, b) => b.length - a.length);
+  // A literal segment beats a parameter: /Bundles/{BundleSid}/Copies before /Bundles/{Sid}/….
+  const matches = templates.filter((t) => new RegExp(`^${t.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path));
+  return matches.sort((a, b) => (a.match(/\{/g)?.length ?? 0) - (b.match(/\{/g)?.length ?? 0))[0];
+}
+
+/** Validates one answer against the spec by its concrete path; throws on a path the spec lacks. */
+export function assertAnswerMatchesSpec(method: string, requestPath: string, status: number, body: unknown): void {
+  const template = specPathOf(requestPath);
+  if (!template) throw new Error(`the spec has no path for ${requestPath}`);
+  assertMatchesSpec(template, method, status, body);
+}

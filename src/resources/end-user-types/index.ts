@@ -1,10 +1,10 @@
+import { registerTypeCatalogueRoutes } from '../../catalogue/type-catalogue.js';
 import type { Resource } from '../resource.js';
-import { registerEndUserTypeRoutes } from './routes.js';
 
-/** Read-only and held in memory (see load.ts): no tables. */
+/** Read-only and held in memory (loaded by resources/catalogues.ts): no tables. */
 export const endUserTypes: Resource = {
   name: 'end-user-types',
   migrations: [],
   transfer: [],
-  register: registerEndUserTypeRoutes,
+  register: (app, context) => registerTypeCatalogueRoutes(app, context, '/EndUserTypes', 'end_user_types', context.catalogues.endUserTypes),
 };

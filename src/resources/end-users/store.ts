@@ -1,10 +1,15 @@
 import type { Db } from '../../store/db.js';
+import { KeysetPages } from '../../store/keyset.js';
+import type { KeysetTable } from '../../store/keyset.js';
 import { TurnBatcher } from '../../store/turn-batcher.js';
 import type { KeysetQuery } from '../../twilio/paging.js';
 import type { EndUserRow } from './view.js';
 import { endUserBodySql } from './view.js';
 
 export type { EndUserRow } from './view.js';
+
+/** Every list page is one range scan of (account_sid, id). */
+export const END_USERS_LIST: KeysetTable = { table: 'end_users', index: 'end_users_account_id', scope: ['account_sid'] };
 
 export interface NewEndUser {
   sid: string;
@@ -37,8 +42,11 @@ export class EndUserStore {
    */
   private readonly creates: TurnBatcher<NewRow, EndUserRow> | undefined;
 
+  private readonly pages: KeysetPages<EndUserRow>;
+
   constructor(private readonly db: Db) {
     this.columns = `id, sid, type, ${endUserBodySql(db.dialect)} AS body`;
+    this.pages = new KeysetPages(db, END_USERS_LIST, this.columns);
     this.creates = db.groupsWrites ? undefined : new TurnBatcher((row) => this.insertOne(row), (rows) => this.insert(rows));
   }
 
@@ -81,42 +89,8 @@ export class EndUserStore {
     return (await this.db.run('DELETE FROM end_users WHERE sid = ? AND account_sid = ?', [sid, accountSid])).changes > 0;
   }
 
-  /**
-   * One page: a single range scan of end_users_account_id (account_sid, id), at any depth.
-   * Left to themselves, both planners may instead walk the primary key and filter by account
-   * (for a small account in a big table: a scan of most later rows). SQLite is told the index
-   * (INDEXED BY), and seeks on `account_sid = ? AND id > ?` (not on a row value's second
-   * column). PostgreSQL, once it settles on a generic plan for the prepared statement, takes
-   * the primary key for `account_sid = ? AND id > ?`; bounds on the row (account_sid, id) can
-   * only be index conditions of end_users_account_id.
-   */
+  /** One page of the account's end users: see KeysetPages. */
   page(accountSid: string, query: KeysetQuery): Promise<EndUserRow[]> {
-    const { bound, descending, limit } = query;
-    if (this.db.dialect === 'postgres') {
-      return descending
-        ? this.db.all<EndUserRow>(
-            `SELECT ${this.columns} FROM end_users WHERE (account_sid, id) < (?, ?) AND (account_sid, id) > (?, 0)
-             ORDER BY account_sid DESC, id DESC LIMIT ?`,
-            [accountSid, bound ?? Number.MAX_SAFE_INTEGER, accountSid, limit],
-          )
-        : this.db.all<EndUserRow>(
-            `SELECT ${this.columns} FROM end_users WHERE (account_sid, id) > (?, ?) AND (account_sid, id) < (?, ${Number.MAX_SAFE_INTEGER})
-             ORDER BY account_sid, id LIMIT ?`,
-            [accountSid, bound ?? 0, accountSid, limit],
-          );
-    }
-    return descending
-      ? this.db.all<EndUserRow>(`SELECT ${this.columns} FROM end_users INDEXED BY end_users_account_id
-         WHERE account_sid = ? AND id < ? ORDER BY id DESC LIMIT ?`, [
-          accountSid,
-          bound ?? Number.MAX_SAFE_INTEGER,
-          limit,
-        ])
-      : this.db.all<EndUserRow>(`SELECT ${this.columns} FROM end_users INDEXED BY end_users_account_id
-         WHERE account_sid = ? AND id > ? ORDER BY id LIMIT ?`, [
-          accountSid,
-          bound ?? 0,
-          limit,
-        ]);
+    return this.pages.read([accountSid], query);
   }
 }

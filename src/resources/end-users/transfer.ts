@@ -1,6 +1,6 @@
 import type { TransferTable } from '../../transfer/table.js';
 import { checkDates, checkSid } from '../../transfer/table.js';
-import { MACHINE_NAME } from '../end-user-types/load.js';
+import { MACHINE_NAME } from '../../catalogue/schema.js';
 
 function isJsonObjectText(text: string): boolean {
   try {

@@ -1,6 +1,7 @@
 import type { Dialect } from '../../store/db.js';
+import { API_PREFIX } from '../../twilio/urls.js';
 
-export const END_USERS_PATH = '/v2/RegulatoryCompliance/EndUsers';
+export const END_USERS_PATH = `${API_PREFIX}/EndUsers`;
 
 /** An end user as the store reads it for a response. */
 export interface EndUserRow {

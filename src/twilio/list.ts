@@ -1,0 +1,41 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { KeysetQuery, PageTokens } from './paging.js';
+import { pageMeta, parsePageRequest, readPage } from './paging.js';
+import { sendJson } from './reply.js';
+
+/** One list as a resource declares it; `sendList` does the paging, tokens and JSON. */
+export interface ListSpec<T> {
+  /** Absolute path of the list (a nested list's path names its parent). */
+  path: string;
+  /** The array's key, also `meta.key`: `results` for most lists. */
+  key: string;
+  /**
+   * The filters this request was made with, in the order sent: repeated in every paging
+   * link and bound into every page token, so a token minted for one filter cannot page another.
+   */
+  filters?: readonly (readonly [string, string])[];
+  keyOf: (row: T) => number;
+  read: (query: KeysetQuery) => Promise<T[]>;
+  /** One row's JSON text. */
+  json: (row: T, origin: string) => string;
+}
+
+export interface ListContext {
+  tokens: PageTokens;
+  origin: string;
+}
+
+type ListRequest = FastifyRequest<{ Querystring: Record<string, string | undefined> }>;
+
+/** The list routine, once: parse paging, open the token, read one page, link its neighbours. */
+export async function sendList<T>(request: FastifyRequest, reply: FastifyReply, { tokens, origin }: ListContext, spec: ListSpec<T>): Promise<FastifyReply> {
+  const filters = spec.filters ?? [];
+  // JSON, so that no filter value can make two scopes read alike.
+  const scope = JSON.stringify([request.accountSid, spec.path, filters]);
+  const parsed = parsePageRequest((request as ListRequest).query);
+  const pageRequest = { ...parsed, cursor: parsed.token === undefined ? undefined : tokens.read(scope, parsed.token) };
+  const page = await readPage<T>(pageRequest, spec.keyOf, spec.read, (cursor) => tokens.mint(scope, cursor));
+  const meta = pageMeta({ listUrl: origin + spec.path, key: spec.key, filters }, pageRequest, page.nextToken, page.previousToken);
+  const items = page.rows.map((row) => spec.json(row, origin)).join(',');
+  return sendJson(reply, 200, `{${JSON.stringify(spec.key)}:[${items}],"meta":${JSON.stringify(meta)}}`);
+}

@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import Fastify from 'fastify';
+import { describe, test } from 'node:test';
+import { loadConfig } from '../src/config.js';
+import { loadCatalogues } from '../src/resources/catalogues.js';
+import { resources } from '../src/resources/index.js';
+import type { Resource } from '../src/resources/resource.js';
+import type { ActionConfig } from '../src/twilio/actions.js';
+import { PageTokens } from '../src/twilio/paging.js';
+import { API_PREFIX, originOf } from '../src/twilio/urls.js';
+import { backends } from './support/backends.js';
+import { assertAnswerMatchesSpec } from './support/openapi.js';
+import type { Credentials, TestServer } from './support/server.js';
+import { serverFor } from './support/server.js';
+import { expectTwilioError } from './support/twilio.js';
+
+/**
+ * One walk over the resource registry: every resource, every route, the same rules. A new
+ * resource needs a sample here (the test fails until it has one).
+ */
+interface Sample {
+  /** A create body; resources without one (catalogues) are read from their list. */
+  create?: string;
+  /** A filter the list takes: a token minted with it must not page the list without it. */
+  filter?: string;
+}
+
+const samples: Record<string, Sample> = {
+  'end-users': { create: 'FriendlyName=Conformance&Type=individual' },
+  'end-user-types': {},
+  'supporting-document-types': {},
+  regulations: { filter: 'EndUserType=business' },
+};
+
+interface Route {
+  methods: string[];
+  url: string;
+  config: ActionConfig | undefined;
+}
+
+/** The routes a resource declares, read by registering it on an app of its own. */
+async function routesOf(resource: Resource, server: TestServer): Promise<Route[]> {
+  const app = Fastify();
+  const routes: Route[] = [];
+  app.addHook('onRoute', (route) => {
+    const methods = (Array.isArray(route.method) ? route.method : [route.method]).map(String);
+    routes.push({ methods, url: route.url, config: route.config as ActionConfig | undefined });
+  });
+  const config = loadConfig({});
+  const context = {
+    db: server.db,
+    tokens: new PageTokens(randomBytes(32)),
+    config,
+    catalogues: loadCatalogues(config),
+    now: () => '2020-01-01T00:00:00Z',
+    origin: (request: Parameters<typeof originOf>[0]) => originOf(request, undefined),
+  };
+  await app.register((api, _options, done) => {
+    resource.register(api, context);
+    done();
+  }, { prefix: API_PREFIX });
+  await app.ready();
+  await app.close();
+  return routes;
+}
+
+/** The methods a path serves (HEAD, which Fastify adds to every GET, aside). */
+const served = (routes: Route[], url: string) =>
+  routes.filter((r) => r.url === url && r.config?.action).flatMap((r) => r.methods).filter((m) => m !== 'HEAD');
+
+for (const backend of backends) {
+  describe(`resource conformance (${backend.name})`, () => {
+    const server = serverFor(backend);
+
+    test('every registered resource has a sample', () => {
+      assert.deepEqual(resources.map((r) => r.name).filter((name) => !(name in samples)), []);
+    });
+
+    /** Fetches, and validates every 2xx JSON answer against Twilio's OpenAPI document. */
+    async function call(method: string, path: string, body?: string, auth?: Credentials): Promise<Response> {
+      const response = await server.request(method, path, { body, auth });
+      if (response.status >= 200 && response.status < 300 && response.status !== 204) {
+        assertAnswerMatchesSpec(method, path, response.status, await response.clone().json());
+      }
+      return response;
+    }
+
+    for (const resource of resources) {
+      test(`${resource.name}: 404s, 405s, page tokens and the OpenAPI shape`, async () => {
+        const sample = samples[resource.name]!;
+        const routes = await routesOf(resource, server);
+        const list = routes.find((r) => r.config?.action === 'list');
+        assert.ok(list, `${resource.name} has a list`);
+        const listPath = list.url;
+        const instancePath = `${listPath}/:sid`;
+        const prefix = list.config!.sidPrefix;
+
+        // Two instances of the test account's.
+        const sids: string[] = [];
+        if (sample.create !== undefined) {
+          for (let i = 0; i < 2; i++) {
+            const created = await call('POST', listPath, sample.create);
+            assert.equal(created.status, 201);
+            sids.push(((await created.json()) as { sid: string }).sid);
+          }
+        } else {
+          const page = (await (await call('GET', `${listPath}?PageSize=2`)).json()) as Record<string, unknown> & { meta: { key: string } };
+          sids.push(...(page[page.meta.key] as { sid: string }[]).map((item) => item.sid));
+        }
+        assert.equal(sids.length, 2);
+        for (const sid of sids) assert.equal((await call('GET', `${listPath}/${sid}`)).status, 200);
+
+        // Malformed, unknown and (for account-owned resources) other accounts' SIDs: 404 for every method.
+        const stranger = await server.newAccount();
+        const missing: [string, Credentials | undefined][] = [
+          [`${prefix}${'0'.repeat(31)}`, undefined],
+          [`${prefix}${'z'.repeat(32)}`, undefined],
+          [`XX${sids[0]!.slice(2)}`, undefined],
+          [`${prefix}${randomBytes(16).toString('hex')}`, undefined],
+        ];
+        if (sample.create !== undefined) missing.push([sids[0]!, stranger]);
+        for (const method of served(routes, instancePath)) {
+          for (const [sid, auth] of missing) {
+            const path = `${listPath}/${sid}`;
+            await expectTwilioError(await call(method, path, method === 'POST' ? 'FriendlyName=Intruder' : undefined, auth), 404, 20404, new RegExp(path));
+          }
+        }
+        if (sample.create !== undefined) {
+          const kept = (await (await call('GET', `${listPath}/${sids[0]}`)).json()) as { friendly_name: string };
+          assert.equal(kept.friendly_name, 'Conformance', 'another account changed nothing');
+        }
+
+        // Every method a path does not serve is 405 20004, naming what it serves.
+        for (const path of [listPath, instancePath]) {
+          const allowed = served(routes, path);
+          if (allowed.length === 0) continue;
+          const concrete = path.replace(':sid', sids[1]!);
+          for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((m) => !allowed.includes(m))) {
+            const response = await call(method, concrete);
+            assert.equal(response.headers.get('allow'), [...allowed, ...(allowed.includes('GET') ? ['HEAD'] : [])].join(', '));
+            await expectTwilioError(response, 405, 20004);
+          }
+        }
+
+        // A page token works only for the list, account and filters it was minted for.
+        const filter = sample.filter === undefined ? '' : `&${sample.filter}`;
+        const first = (await (await call('GET', `${listPath}?PageSize=1${filter}`)).json()) as { meta: { next_page_url: string } };
+        const next = new URL(first.meta.next_page_url);
+        assert.equal((await call('GET', next.pathname + next.search)).status, 200);
+        const token = next.searchParams.get('PageToken')!;
+        const otherList = listPath.endsWith('/EndUsers') ? `${API_PREFIX}/Regulations` : `${API_PREFIX}/EndUsers`;
+        await expectTwilioError(await call('GET', `${otherList}?PageToken=${token}`), 400, 21481);
+        await expectTwilioError(await call('GET', `${listPath}?PageToken=${token}${filter}`, undefined, stranger), 400, 21481);
+        if (sample.filter !== undefined) await expectTwilioError(await call('GET', `${listPath}?PageToken=${token}`), 400, 21481);
+        const altered = token.slice(0, -2) + (token.endsWith('A') ? 'B' : 'A') + token.slice(-1);
+        await expectTwilioError(await call('GET', `${listPath}?PageToken=${altered}${filter}`), 400, 21481);
+      });
+    }
+  });
+}
