@@ -15,6 +15,8 @@ export interface ListSpec<T> {
    */
   filters?: readonly (readonly [string, string])[];
   keyOf: (row: T) => number;
+  /** A list sorted on a column: that column's value, bound into tokens with the key. */
+  sortOf?: (row: T) => string;
   read: (query: KeysetQuery) => Promise<T[]>;
   /** One row's JSON text. */
   json: (row: T, origin: string) => string;
@@ -34,7 +36,7 @@ export async function sendList<T>(request: FastifyRequest, reply: FastifyReply, 
   const scope = JSON.stringify([request.accountSid, spec.path, filters]);
   const parsed = parsePageRequest((request as ListRequest).query);
   const pageRequest = { ...parsed, cursor: parsed.token === undefined ? undefined : tokens.read(scope, parsed.token) };
-  const page = await readPage<T>(pageRequest, spec.keyOf, spec.read, (cursor) => tokens.mint(scope, cursor));
+  const page = await readPage<T>(pageRequest, spec.keyOf, spec.read, (cursor) => tokens.mint(scope, cursor), spec.sortOf);
   const meta = pageMeta({ listUrl: origin + spec.path, key: spec.key, filters }, pageRequest, page.nextToken, page.previousToken);
   const items = page.rows.map((row) => spec.json(row, origin)).join(',');
   return sendJson(reply, 200, `{${JSON.stringify(spec.key)}:[${items}],"meta":${JSON.stringify(meta)}}`);

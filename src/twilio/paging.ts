@@ -20,6 +20,8 @@ export interface PageCursor {
   direction: Direction;
   /** Exclusive bound on the row key. */
   key: number;
+  /** For a list sorted on a column: that column's value at the bound (the key breaks ties). */
+  sort?: string;
 }
 
 export interface PageRequest {
@@ -35,7 +37,7 @@ const DIGITS = /^\d{1,9}$/;
 const KEY = /^\d{1,15}$/;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-const TOKEN_MAX = 128;
+const TOKEN_MAX = 256;
 
 /**
  * Tokens are sealed (AES-256-GCM): the bound inside is a store-wide row key, which would
@@ -55,10 +57,14 @@ export class PageTokens {
   }
 
   mint(scope: string, cursor: PageCursor): string {
-    const iv = createHmac('sha256', this.ivKey).update(`${scope}\n${cursor.direction}\n${cursor.key}`).digest().subarray(0, IV_BYTES);
+    const iv = createHmac('sha256', this.ivKey)
+      .update(`${scope}\n${cursor.direction}\n${cursor.key}\n${cursor.sort ?? ''}`)
+      .digest()
+      .subarray(0, IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(Buffer.from(`${scope}\n${cursor.direction}`));
-    const sealed = Buffer.concat([iv, cipher.update(String(cursor.key), 'latin1'), cipher.final(), cipher.getAuthTag()]);
+    const plain = cursor.sort === undefined ? String(cursor.key) : `${cursor.key}\n${cursor.sort}`;
+    const sealed = Buffer.concat([iv, cipher.update(plain, 'utf8'), cipher.final(), cipher.getAuthTag()]);
     return PREFIX[cursor.direction] + sealed.toString('base64url');
   }
 
@@ -67,17 +73,19 @@ export class PageTokens {
     if (!direction || token.length > TOKEN_MAX) throw errors.invalidPageToken();
     const sealed = Buffer.from(token.slice(2), 'base64url');
     if (sealed.length <= IV_BYTES + TAG_BYTES) throw errors.invalidPageToken();
-    let key: string;
+    let plain: string;
     try {
       const decipher = createDecipheriv('aes-256-gcm', this.key, sealed.subarray(0, IV_BYTES), { authTagLength: TAG_BYTES });
       decipher.setAAD(Buffer.from(`${scope}\n${direction}`));
       decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
-      key = Buffer.concat([decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)), decipher.final()]).toString('latin1');
+      plain = Buffer.concat([decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)), decipher.final()]).toString('utf8');
     } catch {
       throw errors.invalidPageToken();
     }
+    const newline = plain.indexOf('\n');
+    const key = newline === -1 ? plain : plain.slice(0, newline);
     if (!KEY.test(key)) throw errors.invalidPageToken();
-    return { direction, key: Number(key) };
+    return newline === -1 ? { direction, key: Number(key) } : { direction, key: Number(key), sort: plain.slice(newline + 1) };
   }
 }
 
@@ -143,6 +151,8 @@ export function pageMeta(
 export interface KeysetQuery {
   /** Exclusive lower bound (ascending) or upper bound (descending). */
   bound: number | undefined;
+  /** With a sorted list: the sort column's value at the bound, compared before the key. */
+  sortBound?: string;
   descending: boolean;
   limit: number;
 }
@@ -177,10 +187,11 @@ export async function readPage<T>(
   keyOf: (row: T) => number,
   read: (query: KeysetQuery) => Promise<T[]>,
   mint: (cursor: PageCursor) => string,
+  sortOf?: (row: T) => string,
 ): Promise<{ rows: T[]; nextToken: string | null; previousToken: string | null }> {
   const { pageSize, cursor } = request;
   const descending = cursor?.direction === 'previous';
-  const rows = await read({ bound: cursor?.key, descending, limit: pageSize + 1 });
+  const rows = await read({ bound: cursor?.key, sortBound: cursor?.sort, descending, limit: pageSize + 1 });
   const more = rows.length > pageSize;
   if (more) rows.length = pageSize;
   if (descending) rows.reverse();
@@ -189,12 +200,17 @@ export async function readPage<T>(
   const first = rows[0];
   const last = rows[rows.length - 1];
   // An empty page reached by a token still links back to where it came from.
-  const nextBound = last !== undefined ? keyOf(last) : cursor ? cursor.key - 1 : undefined;
-  const previousBound = first !== undefined ? keyOf(first) : cursor ? cursor.key + 1 : undefined;
+  // (With a sort column, the same holds for the pair (sort, key): the key moves, the sort stays.)
+  const at = (row: T | undefined, shift: number): Omit<PageCursor, 'direction'> | undefined => {
+    if (row !== undefined) return sortOf ? { key: keyOf(row), sort: sortOf(row) } : { key: keyOf(row) };
+    if (!cursor) return undefined;
+    return cursor.sort === undefined ? { key: cursor.key + shift } : { key: cursor.key + shift, sort: cursor.sort };
+  };
+  const nextBound = at(last, -1);
+  const previousBound = at(first, +1);
   return {
     rows,
-    nextToken: hasNext && nextBound !== undefined ? mint({ direction: 'next', key: nextBound }) : null,
-    previousToken:
-      hasPrevious && previousBound !== undefined ? mint({ direction: 'previous', key: previousBound }) : null,
+    nextToken: hasNext && nextBound !== undefined ? mint({ direction: 'next', ...nextBound }) : null,
+    previousToken: hasPrevious && previousBound !== undefined ? mint({ direction: 'previous', ...previousBound }) : null,
   };
 }
