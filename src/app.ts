@@ -4,6 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { Accounts } from './accounts/accounts.js';
 import type { Config } from './config.js';
 import { registerMetrics } from './metrics.js';
+import type { Background } from './lifecycle/background.js';
+import { registerBackground } from './lifecycle/background.js';
+import { CONTROL_PREFIX, registerControlRoutes } from './control/routes.js';
 import { loadCatalogues } from './resources/catalogues.js';
 import { resources } from './resources/index.js';
 import type { Db } from './store/db.js';
@@ -28,12 +31,12 @@ export interface AppOptions {
   config: Config;
   db: Db;
   logger?: FastifyServerOptions['logger'];
-  /** The clock every resource reads; tests drive it. */
-  now?: () => string;
+  /** The clock (epoch ms) every resource and the review lifecycle read; tests drive it. */
+  clock?: () => number;
 }
 
 /** Builds the whole HTTP app on an open, migrated database. No port is opened here. */
-export async function buildApp({ config, db, logger = false, now = () => twilioDate() }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ config, db, logger = false, clock = Date.now }: AppOptions): Promise<FastifyInstance> {
   // First: a bad catalogue file stops start-up (CatalogueError) before anything else is built.
   const catalogues = loadCatalogues(config);
   const app = Fastify({
@@ -51,6 +54,8 @@ export async function buildApp({ config, db, logger = false, now = () => twilioD
   if (config.metrics) registerMetrics(app);
 
   const tokens = new PageTokens(await pageTokenSecret(db));
+  const now = () => twilioDate(new Date(clock()));
+  const background = registerBackground(app, db, config, clock);
   const authenticator = new Authenticator(new Accounts(db), config.credentialCacheMs);
   app.decorateRequest('accountSid', '');
 
@@ -64,18 +69,35 @@ export async function buildApp({ config, db, logger = false, now = () => twilioD
     }
   });
 
+  const origin = (request: FastifyRequest) => originOf(request, config.publicBaseUrl);
+  /** Both the Twilio API and regcomp's control API take Twilio's credentials. */
+  const authenticated = (register: (scope: FastifyInstance) => void) => (scope: FastifyInstance, _options: unknown, done: () => void) => {
+    scope.addHook('onRequest', async (request) => {
+      request.accountSid = await authenticator.authenticate(request.headers.authorization);
+    });
+    register(scope);
+    done();
+  };
+  const context = { db, tokens, config, catalogues, now, origin, reviews: background.reviews };
   await app.register(
-    (api, _options, done) => {
-      api.addHook('onRequest', async (request) => {
-        request.accountSid = await authenticator.authenticate(request.headers.authorization);
-      });
-      const origin = (request: FastifyRequest) => originOf(request, config.publicBaseUrl);
-      for (const resource of resources) resource.register(api, { db, tokens, config, catalogues, now, origin });
-      done();
-    },
+    authenticated((api) => {
+      for (const resource of resources) resource.register(api, context);
+    }),
     { prefix: API_PREFIX },
   );
+  await app.register(
+    authenticated((control) => registerControlRoutes(control, { db, config, background, clock, origin })),
+    { prefix: CONTROL_PREFIX },
+  );
+  app.decorate('background', background);
   return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The review lifecycle and callback delivery of this instance. */
+    background: Background;
+  }
 }
 
 /**

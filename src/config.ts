@@ -1,4 +1,6 @@
 import path from 'node:path';
+import type { ReviewSettings } from './lifecycle/policy.js';
+import { REVIEW_POLICIES } from './lifecycle/policy.js';
 
 /** Environment -> validated, typed configuration. A bad value stops start-up with a clear message. */
 export interface Config {
@@ -22,6 +24,23 @@ export interface Config {
   regulationsFile: string | undefined;
   /** `open`: any JSON object (within limits), like Twilio; `strict`: checked against the type. */
   attributesValidation: AttributesValidation;
+  /** `refuse` (Twilio's error dictionary: 22204) or `allow` (its docs' own sample does it). */
+  bundleStatusWithProperties: 'refuse' | 'allow';
+  /** The store's review policy and delays; accounts and bundles may override (control API). */
+  review: ReviewSettings;
+  /** How often an instance looks for due review steps and callbacks. */
+  backgroundTickMs: number;
+  callbacks: CallbackConfig;
+}
+
+export interface CallbackConfig {
+  method: 'POST' | 'GET';
+  onSubmit: boolean;
+  onInReview: boolean;
+  timeoutMs: number;
+  maxAttempts: number;
+  /** Host patterns callbacks may go to (`*` any; `*.example.com`; `127.0.0.1:8080`). */
+  allowedHosts: readonly string[];
 }
 
 export const ATTRIBUTES_VALIDATION_MODES = ['open', 'strict'] as const;
@@ -61,6 +80,21 @@ export function loadConfig(env: Env = process.env): Config {
     supportingDocumentTypesFile: file(env, 'SUPPORTING_DOCUMENT_TYPES_FILE'),
     regulationsFile: file(env, 'REGULATIONS_FILE'),
     attributesValidation: oneOf(env, 'ATTRIBUTES_VALIDATION', 'open', ATTRIBUTES_VALIDATION_MODES),
+    bundleStatusWithProperties: oneOf(env, 'BUNDLE_STATUS_WITH_PROPERTIES', 'refuse', ['refuse', 'allow'] as const),
+    review: {
+      policy: oneOf(env, 'REVIEW_POLICY', 'evaluate', REVIEW_POLICIES),
+      inReviewAfterMs: integer(env, 'REVIEW_IN_REVIEW_AFTER_MS', 1000, 0, 30 * 86_400_000),
+      decisionAfterMs: integer(env, 'REVIEW_DECISION_AFTER_MS', 2000, 0, 30 * 86_400_000),
+    },
+    backgroundTickMs: integer(env, 'BACKGROUND_TICK_MS', 250, 10, 60_000),
+    callbacks: {
+      method: oneOf(env, 'CALLBACK_METHOD', 'POST', ['POST', 'GET'] as const),
+      onSubmit: boolean(env, 'CALLBACK_ON_SUBMIT', true),
+      onInReview: boolean(env, 'CALLBACK_ON_IN_REVIEW', false),
+      timeoutMs: integer(env, 'CALLBACK_TIMEOUT_MS', 5000, 100, 60_000),
+      maxAttempts: integer(env, 'CALLBACK_MAX_ATTEMPTS', 10, 1, 100),
+      allowedHosts: (optional(env, 'CALLBACK_ALLOWED_HOSTS') ?? '*').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
+    },
   };
 }
 

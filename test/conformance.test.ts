@@ -31,6 +31,7 @@ const samples: Record<string, Sample> = {
   'end-user-types': {},
   'supporting-document-types': {},
   regulations: { filter: 'EndUserType=business' },
+  bundles: { create: 'FriendlyName=Conformance&Email=c%40example.com&RegulationSid=RNfd11dde5d4b7252abf96139766f68034', filter: 'Status=draft' },
 };
 
 interface Route {
@@ -55,6 +56,7 @@ async function routesOf(resource: Resource, server: TestServer): Promise<Route[]
     catalogues: loadCatalogues(config),
     now: () => '2020-01-01T00:00:00Z',
     origin: (request: Parameters<typeof originOf>[0]) => originOf(request, undefined),
+    reviews: server.app.background.reviews,
   };
   await app.register((api, _options, done) => {
     resource.register(api, context);

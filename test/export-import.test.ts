@@ -118,19 +118,21 @@ describe('export and import through the CLI', () => {
     const aFile = path.join(tmp, 'a.ndjson');
     const exportA = await runCli(a, ['export', '--file', aFile]);
     assert.equal(exportA.code, 0, exportA.stderr);
-    assert.match(exportA.stderr, /^exported: settings 1, accounts 3, api keys 1, end users 20$/m);
+    assert.match(exportA.stderr, /^exported: settings 1, accounts 3, api keys 1, end users 20(, [a-z ]+ 0)*$/m);
     const aText = fs.readFileSync(aFile, 'utf8');
     const lines = aText.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.deepEqual(lines[0]!.kind, 'header');
     assert.equal(lines[0]!.format, FORMAT);
     assert.equal(lines[0]!.version, 1);
-    assert.deepEqual(lines.at(-1), { kind: 'footer', counts: { setting: 1, account: 3, api_key: 1, end_user: 20 } });
+    const footer = lines.at(-1) as { kind: string; counts: Record<string, number> };
+    assert.equal(footer.kind, 'footer');
+    assertCounts(footer.counts, { setting: 1, account: 3, api_key: 1, end_user: 20 });
 
     // Into PostgreSQL from stdin.
     const p = await postgres.fresh();
     const importP = await runCli(p, ['import'], { input: aText });
     assert.equal(importP.code, 0, importP.stderr);
-    assert.match(importP.stderr, /^imported: settings 1, accounts 3, api keys 1, end users 20$/m);
+    assert.match(importP.stderr, /^imported: settings 1, accounts 3, api keys 1, end users 20(, [a-z ]+ 0)*$/m);
     const serverP = await serve(p);
     assert.deepEqual(await snapshot(serverP, logins, gone), expected);
     const pText = await cli(p, ['export']);
@@ -180,6 +182,12 @@ describe('export and import through the CLI', () => {
     assert.match(skipped.stderr, /conflicts skipped \(the store's rows kept\): settings 0, accounts 0, api keys 0, end users 1/);
   });
 });
+
+/** Counts of the named kinds as given, every other (newer) table's 0. */
+function assertCounts(actual: Record<string, number>, expected: Record<string, number>): void {
+  const others = Object.fromEntries(Object.keys(actual).filter((kind) => !(kind in expected)).map((kind) => [kind, 0]));
+  assert.deepEqual(actual, { ...others, ...expected });
+}
 
 /** A Db that records every read and batch it is asked for. */
 function spy(db: Db): { db: Db; reads: { sql: string; rows: number }[]; batches: { sql: string; rows: number }[] } {
@@ -266,7 +274,7 @@ for (const backend of backends) {
       const target = await store();
       const { db, batches } = spy(target);
       const summary = await run(db, text, { batchSize: 10 });
-      assert.deepEqual(summary.inserted, { setting: 0, account: 1, api_key: 0, end_user: 24 });
+      assertCounts(summary.inserted, { setting: 0, account: 1, api_key: 0, end_user: 24 });
       assert.deepEqual(batches.filter((b) => b.sql.includes('INTO end_users')).map((b) => b.rows), [10, 10, 4]);
       assert.deepEqual(await listed(target, account), await listed(source, account));
       assert.equal(withoutHeader(await exported(target)), withoutHeader(text));
@@ -282,8 +290,8 @@ for (const backend of backends) {
       const target = await store();
       await run(target, text);
       const again = await run(target, text, { batchSize: 2 });
-      assert.deepEqual(again.inserted, { setting: 0, account: 0, api_key: 0, end_user: 0 });
-      assert.deepEqual(again.present, { setting: 0, account: 1, api_key: 0, end_user: 5 });
+      assertCounts(again.inserted, { setting: 0, account: 0, api_key: 0, end_user: 0 });
+      assertCounts(again.present, { setting: 0, account: 1, api_key: 0, end_user: 5 });
     });
 
     test('a changed row is a conflict: fail stops before its batch, skip keeps the target’s row', async () => {
@@ -305,8 +313,8 @@ for (const backend of backends) {
       });
       assert.ok(await new Accounts(target).findCredential(more.account), 'the batches before the conflict were written');
       const summary = await run(target, withMore, { onConflict: 'skip' });
-      assert.deepEqual(summary.skipped, { setting: 0, account: 0, api_key: 0, end_user: 1 });
-      assert.deepEqual(summary.present, { setting: 0, account: 2, api_key: 0, end_user: 5 });
+      assertCounts(summary.skipped, { setting: 0, account: 0, api_key: 0, end_user: 1 });
+      assertCounts(summary.present, { setting: 0, account: 2, api_key: 0, end_user: 5 });
       const kept = await new EndUserStore(target).find(account, sids[4]!);
       assert.match(kept?.body ?? '', /"friendly_name":"edited in target"/);
     });

@@ -41,6 +41,24 @@ const seeders: Record<string, Seeder> = {
     await db.run(insert, [small, big]);
     return [[small], [big]];
   },
+  bundles: async (db, small, big) => {
+    const columns = `sid, account_sid, regulation_sid, iso_country, number_type, end_user_type, friendly_name, status, valid_until, email,
+      date_created, date_updated`;
+    const insert =
+      db.dialect === 'postgres'
+        ? `INSERT INTO bundles (${columns})
+           SELECT 'BU' || md5(g::text), CASE WHEN g % 500 = 0 THEN ? ELSE ? END, 'RN', 'DE', 'local', 'business', 'b', 'draft',
+             CASE WHEN g % 3 = 0 THEN '' ELSE '2030-01-' || lpad((g % 28 + 1)::text, 2, '0') || 'T00:00:00Z' END, 'e@x',
+             'd', '2026-01-' || lpad((g % 28 + 1)::text, 2, '0') || 'T00:00:00Z'
+           FROM generate_series(1, ${ROWS}) g`
+        : `WITH RECURSIVE c(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM c WHERE g < ${ROWS})
+           INSERT INTO bundles (${columns})
+           SELECT printf('BU%032d', g), CASE WHEN g % 500 = 0 THEN ? ELSE ? END, 'RN', 'DE', 'local', 'business', 'b', 'draft',
+             CASE WHEN g % 3 = 0 THEN '' ELSE printf('2030-01-%02dT00:00:00Z', g % 28 + 1) END, 'e@x',
+             'd', printf('2026-01-%02dT00:00:00Z', g % 28 + 1) FROM c`;
+    await db.run(insert, [small, big]);
+    return [[small], [big]];
+  },
 };
 
 const lists: KeysetTable[] = resources.flatMap((r) => r.lists ?? []);
@@ -54,7 +72,7 @@ for (const backend of backends) {
     after(() => backend.cleanup());
 
     for (const list of lists) {
-      test(`${list.table}: every page, first or deep, forward or back, is a range scan of (${list.scope.join(', ')}, id)`, async () => {
+      test(`${list.index}: every page, first or deep, forward or back, is a range scan of (${[...list.scope, ...(list.sort ? [list.sort] : []), 'id'].join(', ')})`, async () => {
         const url = await backend.fresh();
         const db = await openAndMigrate(url);
         try {
@@ -73,13 +91,21 @@ for (const backend of backends) {
           const pages = new KeysetPages(spy, list, 'id, sid');
           for (const scope of scopes) {
             for (const bound of [undefined, Math.floor(ROWS / 2), ROWS - 100]) {
-              for (const descending of [false, true]) await pages.read(scope, { bound, descending, limit: 51 });
+              // A sorted list's bound is a (sort value, id) pair.
+              const sortBound = list.sort === undefined || bound === undefined ? undefined : '2026-01-15T00:00:00Z';
+              for (const order of ['asc', 'desc'] as const) {
+                for (const descending of [false, true]) await pages.read(scope, { bound, sortBound, descending, limit: 51 }, { order });
+              }
             }
           }
-          assert.equal(sent.length, 6 * scopes.length);
+          assert.equal(sent.length, 12 * scopes.length);
 
           if (db.dialect === 'sqlite') {
-            const seek = new RegExp(`^SEARCH ${list.table} USING INDEX ${list.index} \\(${list.scope.map((c) => `${c}=\\?`).join(' AND ')} AND id[<>]\\?\\)$`);
+            const equal = list.scope.map((c) => `${c}=\\?`).join(' AND ');
+            const seek = list.sort === undefined
+              ? new RegExp(`^SEARCH ${list.table} USING INDEX ${list.index} \\(${equal} AND id[<>]\\?\\)$`)
+              : // SQLite seeks on the row value's first column and walks on in index order.
+                new RegExp(`^SEARCH ${list.table} USING INDEX ${list.index} \\(${equal}( AND ${list.sort}[<>]\\?)?\\)$`);
             for (const { sql, params } of sent) {
               const plan = await db.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, params);
               assert.match(plan.map((p) => p.detail).join('; '), seek, sql);
@@ -101,8 +127,12 @@ for (const backend of backends) {
                 const where = `${mode} ${JSON.stringify(params)}: ${JSON.stringify(scan)}`;
                 assert.equal(scan['Node Type'], 'Index Scan', where);
                 assert.equal(scan['Index Name'], list.index, where);
-                assert.ok(String(scan['Index Cond']).includes(`(${[...list.scope, 'id'].join(', ')}) `), where);
-                assert.match(String(scan['Index Cond']), /\) [<>] ROW/, where);
+                if (list.sort === undefined) {
+                  assert.ok(String(scan['Index Cond']).includes(`(${[...list.scope, 'id'].join(', ')}) `), where);
+                  assert.match(String(scan['Index Cond']), /\) [<>] ROW/, where);
+                } else {
+                  assert.ok(list.scope.every((c) => String(scan['Index Cond']).includes(`${c} = `)), where);
+                }
                 assert.equal(scan.Filter, undefined, where);
               }
             }

@@ -2,6 +2,8 @@ import type { Db } from '../store/db.js';
 import { twilioDate } from '../twilio/dates.js';
 import { isSid, newSid } from '../twilio/sid.js';
 import { hashSecret, newAuthToken, newKeySecret } from './secrets.js';
+import type { TokenVault } from './vault.js';
+import { vaultFromEnvironment } from './vault.js';
 
 /** Accounts and API keys: what the CLI and the server's start-up manage. Secrets are hashed. */
 export interface AccountView {
@@ -24,7 +26,10 @@ const KEY_COLUMNS = 'sid, account_sid, friendly_name, date_created';
 export class InvalidInputError extends Error {}
 
 export class Accounts {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly vault: () => TokenVault = () => vaultFromEnvironment(),
+  ) {}
 
   list(): Promise<AccountView[]> {
     return this.db.all<AccountView>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts ORDER BY date_created, sid`);
@@ -42,12 +47,12 @@ export class Accounts {
     if (token.length < 8 || token.length > 256) throw new InvalidInputError('an auth token has 8 to 256 characters');
     const now = twilioDate();
     const row = await this.db.get<AccountView>(
-      `INSERT INTO accounts (sid, friendly_name, auth_token_hash, date_created, date_updated)
-       VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (sid) DO UPDATE SET auth_token_hash = excluded.auth_token_hash,
+      `INSERT INTO accounts (sid, friendly_name, auth_token_hash, auth_token_sealed, date_created, date_updated)
+       VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (sid) DO UPDATE SET auth_token_hash = excluded.auth_token_hash, auth_token_sealed = excluded.auth_token_sealed,
          friendly_name = COALESCE(?, accounts.friendly_name), date_updated = excluded.date_updated
        RETURNING ${ACCOUNT_COLUMNS}`,
-      [sid, options.friendlyName ?? `Account ${sid}`, await hashSecret(token), now, now, options.friendlyName ?? null],
+      [sid, options.friendlyName ?? `Account ${sid}`, await hashSecret(token), this.vault().seal(token), now, now, options.friendlyName ?? null],
     );
     return { ...row!, auth_token: token };
   }
@@ -55,8 +60,8 @@ export class Accounts {
   async rotateToken(sid: string): Promise<(AccountView & { auth_token: string }) | null> {
     const token = newAuthToken();
     const row = await this.db.get<AccountView>(
-      `UPDATE accounts SET auth_token_hash = ?, date_updated = ? WHERE sid = ? RETURNING ${ACCOUNT_COLUMNS}`,
-      [await hashSecret(token), twilioDate(), sid],
+      `UPDATE accounts SET auth_token_hash = ?, auth_token_sealed = ?, date_updated = ? WHERE sid = ? RETURNING ${ACCOUNT_COLUMNS}`,
+      [await hashSecret(token), this.vault().seal(token), twilioDate(), sid],
     );
     return row ? { ...row, auth_token: token } : null;
   }
@@ -82,6 +87,15 @@ export class Accounts {
 
   async deleteKey(sid: string): Promise<boolean> {
     return (await this.db.run('DELETE FROM api_keys WHERE sid = ?', [sid])).changes > 0;
+  }
+
+  /**
+   * The account's auth token, to sign its status callbacks with; undefined when it was set
+   * before tokens were sealed, or under another secrets key (set the token again to fix).
+   */
+  async signingToken(accountSid: string, q: Pick<Db, 'get'> = this.db): Promise<string | undefined> {
+    const row = await q.get<{ sealed: string }>('SELECT auth_token_sealed AS sealed FROM accounts WHERE sid = ?', [accountSid]);
+    return row ? this.vault().open(row.sealed) : undefined;
   }
 
   /** The stored hash behind a username (Account SID or API key SID), for authentication. */

@@ -22,4 +22,9 @@ export const accountMigrations: Migration[] = [
       CREATE INDEX api_keys_account ON api_keys (account_sid);
     `,
   },
+  {
+    // Sealed with a key outside the database (see vault.ts), to sign status callbacks.
+    id: '0006_sealed_auth_tokens',
+    sql: "ALTER TABLE accounts ADD COLUMN auth_token_sealed TEXT NOT NULL DEFAULT ''",
+  },
 ];

@@ -1,3 +1,4 @@
+import { bundles } from './bundles/index.js';
 import { endUserTypes } from './end-user-types/index.js';
 import { endUsers } from './end-users/index.js';
 import { regulations } from './regulations/index.js';
@@ -5,4 +6,4 @@ import type { Resource } from './resource.js';
 import { supportingDocumentTypes } from './supporting-document-types/index.js';
 
 /** Every API resource the server serves. A new resource is a new folder plus one line here. */
-export const resources: readonly Resource[] = [endUsers, endUserTypes, supportingDocumentTypes, regulations];
+export const resources: readonly Resource[] = [endUsers, endUserTypes, supportingDocumentTypes, regulations, bundles];

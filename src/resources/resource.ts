@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
+import type { Reviews } from '../lifecycle/review.js';
 import type { KeysetTable } from '../store/keyset.js';
 import type { Db, Migration } from '../store/db.js';
 import type { TransferTable } from '../transfer/table.js';
@@ -16,6 +17,8 @@ export interface ResourceContext {
   now: () => string;
   /** The origin every URL in an answer to `request` uses. */
   origin: (request: FastifyRequest) => string;
+  /** The review lifecycle: status changes with their scheduled steps and callbacks. */
+  reviews: Reviews;
 }
 
 /**

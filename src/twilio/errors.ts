@@ -68,6 +68,18 @@ export const errors = {
     new TwilioError(400, 22212, `Invalid EndUserType ${quoted(value)}: must be individual or business`),
   invalidNumberTypeFilter: (value: string) =>
     new TwilioError(400, 22213, `Invalid NumberType ${quoted(value)}: must be local, mobile, national or toll-free`),
+  // Bundles (Twilio's error dictionary; HTTP 400 as for its other validation codes).
+  invalidNumberGroup: (name: string, why: string) => new TwilioError(400, 22200, `Invalid ${name}: ${why}`),
+  regulationNotFound: () => new TwilioError(400, 22201, 'No regulation sid found for the given number group'),
+  regulationNotGiven: () =>
+    new TwilioError(400, 22202, 'A RegulationSid, or IsoCountry with NumberType and EndUserType, is required to create a Bundle'),
+  invalidBundleStatus: (value: string) =>
+    new TwilioError(400, 22203, `Invalid Bundle status ${quoted(value)}: must be one of draft, pending-review, in-review, twilio-rejected, twilio-approved, provisionally-approved`),
+  statusWithProperties: () => new TwilioError(400, 22204, 'Bundle status and properties cannot be updated in the same request'),
+  bundleTransition: (from: string, to: string) =>
+    new TwilioError(400, 20001, `Invalid parameter Status: a Bundle in ${from} cannot be moved to ${to} by a request`),
+  bundleNotDeletable: (status: string) =>
+    new TwilioError(400, 21647, `Regulatory Bundle is not eligible for deletion: it is ${status} (deletable: draft, twilio-approved, twilio-rejected)`),
   methodNotAllowed: (allowed: readonly string[]) =>
     new TwilioError(405, 20004, 'Method not allowed', undefined, { Allow: allowed.join(', ') }),
   // Twilio documents no code for an oversized body; 20413 follows its 20xxx = HTTP-status pattern.

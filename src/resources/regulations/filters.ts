@@ -2,17 +2,10 @@ import type { FastifyRequest } from 'fastify';
 import type { CatalogueFilter } from '../../catalogue/routes.js';
 import { errors } from '../../twilio/errors.js';
 import { booleanParam } from '../../twilio/params.js';
-import type { NumberType, Regulation } from './regulation.js';
-import { END_USER_TYPES, NUMBER_TYPES } from './regulation.js';
+import type { Regulation } from './regulation.js';
+import { END_USER_TYPES, numberTypeOf } from './regulation.js';
 
 type Query = Record<string, string | undefined>;
-
-/** `tollfree` is seen in Twilio's own examples; regulations say `toll-free`. */
-export function numberTypeOf(value: string): NumberType | undefined {
-  const lower = value.toLowerCase();
-  const normal = lower === 'tollfree' ? 'toll-free' : lower;
-  return (NUMBER_TYPES as readonly string[]).includes(normal) ? (normal as NumberType) : undefined;
-}
 
 export function includeConstraints(request: FastifyRequest): boolean {
   return booleanParam('IncludeConstraints', (request.query as Query).IncludeConstraints) ?? false;

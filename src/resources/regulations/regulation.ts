@@ -132,3 +132,14 @@ export const regulationSchema = z
 export function numberGroup(isoCountry: string, numberType: string, endUserType: string): string {
   return `${isoCountry.toUpperCase()}:${numberType}:${endUserType}`;
 }
+
+/** `tollfree` is seen in Twilio's own examples; regulations say `toll-free`. Any case. */
+export function numberTypeOf(value: string): NumberType | undefined {
+  const lower = value.toLowerCase();
+  const normal = lower === 'tollfree' ? 'toll-free' : lower;
+  return (NUMBER_TYPES as readonly string[]).includes(normal) ? (normal as NumberType) : undefined;
+}
+
+export function isEndUserType(value: string): value is (typeof END_USER_TYPES)[number] {
+  return (END_USER_TYPES as readonly string[]).includes(value);
+}
