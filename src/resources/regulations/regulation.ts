@@ -14,6 +14,14 @@ export interface RequirementField {
   constraint: (typeof CONSTRAINTS)[number] | undefined;
   /** Not required by an evaluation (such as `comments`); never served. */
   optional: boolean;
+  /**
+   * On an accepted document: whether an evaluation compares this field with the End-User's
+   * value of the same name (false where the document shows someone else, such as the person
+   * granted a power of attorney); never served.
+   */
+  matchEndUser: boolean;
+  /** The failure_reason an evaluation gives when this field is missing, where Twilio's wording departs from its templates; never served. */
+  missingReason: string | undefined;
 }
 
 export interface EndUserRequirement {
@@ -60,6 +68,8 @@ const field = z
     description,
     constraint: oneOf(CONSTRAINTS).optional(),
     optional: z.boolean().optional(),
+    match_end_user: z.boolean().optional(),
+    missing_reason: text.optional(),
   })
   .transform(
     (f): RequirementField => ({
@@ -68,6 +78,8 @@ const field = z
       description: f.description,
       constraint: f.constraint,
       optional: f.optional ?? false,
+      matchEndUser: f.match_end_user ?? true,
+      missingReason: f.missing_reason,
     }),
   );
 
