@@ -31,6 +31,7 @@ const samples: Record<string, Sample> = {
   'end-user-types': {},
   'supporting-document-types': {},
   regulations: { filter: 'EndUserType=business' },
+  'supporting-documents': { create: 'FriendlyName=Conformance&Type=passport' },
 };
 
 interface Route {
