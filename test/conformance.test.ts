@@ -32,6 +32,7 @@ const samples: Record<string, Sample> = {
   'supporting-document-types': {},
   regulations: { filter: 'EndUserType=business' },
   bundles: { create: 'FriendlyName=Conformance&Email=c%40example.com&RegulationSid=RNfd11dde5d4b7252abf96139766f68034', filter: 'Status=draft' },
+  'supporting-documents': { create: 'FriendlyName=Conformance&Type=passport' },
 };
 
 interface Route {

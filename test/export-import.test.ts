@@ -20,6 +20,7 @@ import { basic, spawnServer } from './support/server.js';
 
 const PUBLIC = 'https://regcomp.example.com';
 const END_USERS = '/v2/RegulatoryCompliance/EndUsers';
+const DOCUMENTS = '/v2/RegulatoryCompliance/SupportingDocuments';
 
 const sqlite = backends.find((b) => b.name === 'sqlite')!;
 const postgres = backends.find((b) => b.name === 'postgres')!;
@@ -35,12 +36,23 @@ function serve(databaseUrl: string): Promise<ServerProcess> {
   return spawnServer({ DATABASE_URL: databaseUrl, PUBLIC_BASE_URL: PUBLIC, TWILIO_ACCOUNT_SID: '', TWILIO_AUTH_TOKEN: '' });
 }
 
-async function call(server: ServerProcess, auth: Credentials, method: string, urlPath: string, body?: string): Promise<Response> {
-  return fetch(server.origin + urlPath, {
-    method,
-    headers: { authorization: basic(auth.sid, auth.token), ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
-    body: body ?? null,
-  });
+async function call(server: ServerProcess, auth: Credentials, method: string, urlPath: string, body?: string | FormData): Promise<Response> {
+  const form: Record<string, string> = typeof body === 'string' ? { 'content-type': 'application/x-www-form-urlencoded' } : {};
+  return fetch(server.origin + urlPath, { method, headers: { authorization: basic(auth.sid, auth.token), ...form }, body: body ?? null });
+}
+
+/** A multipart document create; with `file`, a file of that many pseudo-random bytes. */
+function documentForm(i: number, file: number | undefined): FormData {
+  const form = new FormData();
+  form.append('FriendlyName', `document ${i} “quoted” 🙂`);
+  form.append('Type', i % 2 ? 'passport' : 'utility_bill');
+  if (i % 3 !== 2) form.append('Attributes', `{"document_number": "${i}", "10": "ten", "nested": {"b": [1, null]}}`);
+  if (file !== undefined) {
+    const bytes = Buffer.alloc(file);
+    for (let n = 0; n < file; n++) bytes[n] = (n * 7 + i * 13 + (n >> 8)) & 0xff;
+    form.append('File', new Blob([bytes], { type: i % 2 ? 'application/pdf' : 'image/png' }), `scan-${i}.bin`);
+  }
+  return form;
 }
 
 /**
@@ -48,7 +60,7 @@ async function call(server: ServerProcess, auth: Credentials, method: string, ur
  * small pages (links and page tokens included), the default first page, each end user fetched,
  * and a deleted one's 404.
  */
-async function snapshot(server: ServerProcess, logins: Credentials[], gone: string): Promise<string[]> {
+async function snapshot(server: ServerProcess, logins: Credentials[], gone: string, goneDocument: string): Promise<string[]> {
   const seen: string[] = [];
   const get = async (auth: Credentials, urlPath: string): Promise<string> => {
     const response = await call(server, auth, 'GET', urlPath);
@@ -56,9 +68,12 @@ async function snapshot(server: ServerProcess, logins: Credentials[], gone: stri
     seen.push(`${auth.sid} GET ${urlPath} -> ${response.status} ${text}`);
     return text;
   };
-  for (const login of logins) {
-    const pages: { meta: { next_page_url: string | null; previous_page_url: string | null }; results: { sid: string }[] }[] = [];
-    let next: string | null = `${END_USERS}?PageSize=4`;
+  for (const login of logins) for (const list of [END_USERS, DOCUMENTS]) await walk(login, list);
+  return seen;
+
+  async function walk(login: Credentials, list: string): Promise<void> {
+    const pages: { meta: { next_page_url: string | null; previous_page_url: string | null }; results: { sid: string; mime_type?: string | null }[] }[] = [];
+    let next: string | null = `${list}?PageSize=4`;
     for (let i = 0; next !== null && i < 50; i++) {
       const page = JSON.parse(await get(login, next)) as (typeof pages)[number];
       pages.push(page);
@@ -68,11 +83,17 @@ async function snapshot(server: ServerProcess, logins: Credentials[], gone: stri
     for (let i = 0; previous !== null && i < 50; i++) {
       previous = (JSON.parse(await get(login, previous.replace(PUBLIC, ''))) as (typeof pages)[number]).meta.previous_page_url;
     }
-    await get(login, END_USERS);
-    for (const { sid } of pages.flatMap((p) => p.results)) await get(login, `${END_USERS}/${sid}`);
-    await get(login, `${END_USERS}/${gone}`);
+    await get(login, list);
+    for (const { sid, mime_type } of pages.flatMap((p) => p.results)) {
+      await get(login, `${list}/${sid}`);
+      if (mime_type) {
+        const file = await call(server, login, 'GET', `${list}/${sid}/File`);
+        const bytes = Buffer.from(await file.arrayBuffer());
+        seen.push(`${login.sid} GET ${list}/${sid}/File -> ${file.status} ${file.headers.get('content-type')} ${bytes.toString('base64')}`);
+      }
+    }
+    await get(login, `${list}/${list === END_USERS ? gone : goneDocument}`);
   }
-  return seen;
 }
 
 function withoutHeader(ndjson: string): string {
@@ -111,14 +132,25 @@ describe('export and import through the CLI', () => {
       const body = new URLSearchParams({ FriendlyName: `renamed ${i}`, Attributes: '{"b":1,"a":2}' }).toString();
       assert.equal((await call(serverA, sids[i]!.login, 'POST', `${END_USERS}/${sids[i]!.sid}`, body)).status, 200);
     }
-    const expected = await snapshot(serverA, logins, gone);
+    // Documents with files of one chunk, several chunks and none; one deleted, one renamed.
+    const documents: { sid: string; login: Credentials }[] = [];
+    for (let i = 0; i < 7; i++) {
+      const login = i % 3 === 0 ? logins[2]! : logins[0]!;
+      const response = await call(serverA, login, 'POST', DOCUMENTS, documentForm(i, [1000, 150_000, undefined, 65_536][i % 4]));
+      assert.equal(response.status, 201, await response.clone().text());
+      documents.push({ sid: ((await response.json()) as { sid: string }).sid, login });
+    }
+    const goneDocument = documents[4]!.sid;
+    assert.equal((await call(serverA, documents[4]!.login, 'DELETE', `${DOCUMENTS}/${goneDocument}`)).status, 204);
+    assert.equal((await call(serverA, documents[1]!.login, 'POST', `${DOCUMENTS}/${documents[1]!.sid}`, 'FriendlyName=renamed')).status, 200);
+    const expected = await snapshot(serverA, logins, gone, goneDocument);
     await serverA.stop();
     assert.ok(expected.length > 40);
 
     const aFile = path.join(tmp, 'a.ndjson');
     const exportA = await runCli(a, ['export', '--file', aFile]);
     assert.equal(exportA.code, 0, exportA.stderr);
-    assert.match(exportA.stderr, /^exported: settings 1, accounts 3, api keys 1, end users 20(, [a-z ]+ 0)*$/m);
+    assert.match(exportA.stderr, /^exported: settings 1, accounts 3, api keys 1, end users 20, supporting documents 6, supporting document files 8(, [a-z ]+ 0)*$/m);
     const aText = fs.readFileSync(aFile, 'utf8');
     const lines = aText.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.deepEqual(lines[0]!.kind, 'header');
@@ -126,15 +158,15 @@ describe('export and import through the CLI', () => {
     assert.equal(lines[0]!.version, 1);
     const footer = lines.at(-1) as { kind: string; counts: Record<string, number> };
     assert.equal(footer.kind, 'footer');
-    assertCounts(footer.counts, { setting: 1, account: 3, api_key: 1, end_user: 20 });
+    assertCounts(footer.counts, { setting: 1, account: 3, api_key: 1, end_user: 20, supporting_document: 6, supporting_document_file: 8 });
 
     // Into PostgreSQL from stdin.
     const p = await postgres.fresh();
     const importP = await runCli(p, ['import'], { input: aText });
     assert.equal(importP.code, 0, importP.stderr);
-    assert.match(importP.stderr, /^imported: settings 1, accounts 3, api keys 1, end users 20(, [a-z ]+ 0)*$/m);
+    assert.match(importP.stderr, /^imported: settings 1, accounts 3, api keys 1, end users 20, supporting documents 6, supporting document files 8(, [a-z ]+ 0)*$/m);
     const serverP = await serve(p);
-    assert.deepEqual(await snapshot(serverP, logins, gone), expected);
+    assert.deepEqual(await snapshot(serverP, logins, gone, goneDocument), expected);
     const pText = await cli(p, ['export']);
     assert.equal(withoutHeader(pText), withoutHeader(aText), 'PostgreSQL exports exactly what it imported');
 
@@ -153,7 +185,7 @@ describe('export and import through the CLI', () => {
     const importC = await runCli(c, ['import', '--file', pFile]);
     assert.equal(importC.code, 0, importC.stderr);
     const serverC = await serve(c);
-    assert.deepEqual(await snapshot(serverC, logins, gone), expected);
+    assert.deepEqual(await snapshot(serverC, logins, gone, goneDocument), expected);
     await serverC.stop();
     assert.equal(withoutHeader(await cli(c, ['export'])), withoutHeader(aText));
     assert.equal(await cli(c, ['accounts', 'list']), await cli(a, ['accounts', 'list']));
@@ -179,7 +211,7 @@ describe('export and import through the CLI', () => {
     assert.match(failed.stderr, /^regcomp: line 4: the target already has end_user IT[0-9a-f]{32} with a different friendly_name\. Stopped here: .*--on-conflict skip/m);
     const skipped = await runCli(target, ['import', '--on-conflict', 'skip'], { input: edited });
     assert.equal(skipped.code, 0, skipped.stderr);
-    assert.match(skipped.stderr, /conflicts skipped \(the store's rows kept\): settings 0, accounts 0, api keys 0, end users 1/);
+    assert.match(skipped.stderr, /conflicts skipped \(the store's rows kept\): settings 0, accounts 0, api keys 0, end users 1, supporting documents 0, supporting document files 0/);
   });
 });
 
@@ -274,7 +306,7 @@ for (const backend of backends) {
       const target = await store();
       const { db, batches } = spy(target);
       const summary = await run(db, text, { batchSize: 10 });
-      assertCounts(summary.inserted, { setting: 0, account: 1, api_key: 0, end_user: 24 });
+      assertCounts(summary.inserted, { setting: 0, account: 1, api_key: 0, end_user: 24, supporting_document: 0, supporting_document_file: 0 });
       assert.deepEqual(batches.filter((b) => b.sql.includes('INTO end_users')).map((b) => b.rows), [10, 10, 4]);
       assert.deepEqual(await listed(target, account), await listed(source, account));
       assert.equal(withoutHeader(await exported(target)), withoutHeader(text));
@@ -290,8 +322,8 @@ for (const backend of backends) {
       const target = await store();
       await run(target, text);
       const again = await run(target, text, { batchSize: 2 });
-      assertCounts(again.inserted, { setting: 0, account: 0, api_key: 0, end_user: 0 });
-      assertCounts(again.present, { setting: 0, account: 1, api_key: 0, end_user: 5 });
+      assertCounts(again.inserted, { setting: 0, account: 0, api_key: 0, end_user: 0, supporting_document: 0, supporting_document_file: 0 });
+      assertCounts(again.present, { setting: 0, account: 1, api_key: 0, end_user: 5, supporting_document: 0, supporting_document_file: 0 });
     });
 
     test('a changed row is a conflict: fail stops before its batch, skip keeps the target’s row', async () => {
@@ -313,8 +345,8 @@ for (const backend of backends) {
       });
       assert.ok(await new Accounts(target).findCredential(more.account), 'the batches before the conflict were written');
       const summary = await run(target, withMore, { onConflict: 'skip' });
-      assertCounts(summary.skipped, { setting: 0, account: 0, api_key: 0, end_user: 1 });
-      assertCounts(summary.present, { setting: 0, account: 2, api_key: 0, end_user: 5 });
+      assertCounts(summary.skipped, { setting: 0, account: 0, api_key: 0, end_user: 1, supporting_document: 0, supporting_document_file: 0 });
+      assertCounts(summary.present, { setting: 0, account: 2, api_key: 0, end_user: 5, supporting_document: 0, supporting_document_file: 0 });
       const kept = await new EndUserStore(target).find(account, sids[4]!);
       assert.match(kept?.body ?? '', /"friendly_name":"edited in target"/);
     });

@@ -59,6 +59,19 @@ const seeders: Record<string, Seeder> = {
     await db.run(insert, [small, big]);
     return [[small], [big]];
   },
+  supporting_documents: async (db, small, big) => {
+    const columns = 'sid, account_sid, friendly_name, type, attributes, status, date_created, date_updated';
+    const insert =
+      db.dialect === 'postgres'
+        ? `INSERT INTO supporting_documents (${columns})
+           SELECT 'RD' || md5(g::text), CASE WHEN g % 500 = 0 THEN ? ELSE ? END, 'n', 'passport', '{}', 'draft', 'd', 'd'
+           FROM generate_series(1, ${ROWS}) g`
+        : `WITH RECURSIVE c(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM c WHERE g < ${ROWS})
+           INSERT INTO supporting_documents (${columns})
+           SELECT printf('RD%032d', g), CASE WHEN g % 500 = 0 THEN ? ELSE ? END, 'n', 'passport', '{}', 'draft', 'd', 'd' FROM c`;
+    await db.run(insert, [small, big]);
+    return [[small], [big]];
+  },
 };
 
 const lists: KeysetTable[] = resources.flatMap((r) => r.lists ?? []);

@@ -9,7 +9,7 @@ import { Progress, count } from './progress.js';
 
 function describeCounts(counts: Counts): string {
   return Object.entries(counts)
-    .map(([kind, n]) => `${kind.replace('_', ' ')}s ${count(n)}`)
+    .map(([kind, n]) => `${kind.replaceAll('_', ' ')}s ${count(n)}`)
     .join(', ');
 }
 

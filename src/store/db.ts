@@ -7,7 +7,8 @@
  * resource rules are foreign keys and guarded statements); multi-row loads go through `batch`;
  * the few units that must write several statements together use `transaction`.
  */
-export type SqlValue = string | number | bigint | null;
+/** Bytes (a Buffer is a Uint8Array) go in as SQLite BLOB / PostgreSQL BYTEA and come back as Buffers. */
+export type SqlValue = string | number | bigint | null | Uint8Array;
 
 export interface RunResult {
   changes: number;

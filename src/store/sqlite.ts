@@ -39,6 +39,8 @@ export class SqliteDb implements Db {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
+    // Deleted rows (attributes, uploaded files) are overwritten with zeros, not left in free space.
+    this.db.pragma('secure_delete = ON');
     this.writes = new GroupCommit(this.db);
     if (options.backgroundCheckpoints && file !== ':memory:') {
       this.db.pragma('wal_autocheckpoint = 0');

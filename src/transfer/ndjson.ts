@@ -1,6 +1,6 @@
 import type { Db, SqlValue } from '../store/db.js';
 import { DatabaseUnavailableError, isForeignKeyViolation, isUniqueViolation } from '../store/db.js';
-import type { TransferRow, TransferTable } from './table.js';
+import type { TransferColumn, TransferRow, TransferTable, TransferValue } from './table.js';
 import { transferTables } from './tables.js';
 
 /**
@@ -13,8 +13,8 @@ import { transferTables } from './tables.js';
  *   {"kind":"end_user","id":1,"sid":"IT…","account_sid":"AC…","attributes":"{…}",…}
  *   {"kind":"footer","counts":{"setting":1,"account":1,"api_key":1,"end_user":1}}
  *
- * Each row is its table's stored columns, unchanged (attributes stay the exact stored text).
- * The footer lets import tell a complete file from one cut short.
+ * Each row is its table's stored columns, unchanged (attributes stay the exact stored text;
+ * bytes are base64; NULL is null). The footer lets import tell a complete file from one cut short.
  */
 export const FORMAT = 'regcomp-export';
 export const FORMAT_VERSION = 1;
@@ -27,6 +27,22 @@ function emptyCounts(tables: readonly TransferTable[]): Counts {
 
 function columnList(table: TransferTable, columns = table.columns.map((c) => c.name)): string {
   return columns.join(', ');
+}
+
+function keyColumns(table: TransferTable): readonly string[] {
+  return typeof table.key === 'string' ? [table.key] : table.key;
+}
+
+/** A row's key as one comparable value (and, for messages, one readable text). */
+function keyOf(table: TransferTable, row: Record<string, TransferValue | SqlValue>): string {
+  return keyColumns(table)
+    .map((c) => String(row[c]))
+    .join('/');
+}
+
+/** Rows per export read and per import batch for `table`. */
+function rowsPer(table: TransferTable, requested: number): number {
+  return Math.min(requested, table.rowsPerChunk ?? requested);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -58,21 +74,22 @@ export async function exportStore(db: Db, write: (text: string) => Promise<void>
   await write(JSON.stringify({ kind: 'header', format: FORMAT, version: FORMAT_VERSION, exported_at: new Date().toISOString() }) + '\n');
   for (const table of transferTables) {
     const columns = columnList(table);
+    const chunk = rowsPer(table, chunkSize);
     let bound: SqlValue | undefined;
     for (;;) {
       const rows =
         bound === undefined
-          ? await db.all<Record<string, SqlValue>>(`SELECT ${columns} FROM ${table.table} ORDER BY ${table.orderBy} LIMIT ?`, [chunkSize])
+          ? await db.all<Record<string, SqlValue>>(`SELECT ${columns} FROM ${table.table} ORDER BY ${table.orderBy} LIMIT ?`, [chunk])
           : await db.all<Record<string, SqlValue>>(
               `SELECT ${columns} FROM ${table.table} WHERE ${table.orderBy} > ? ORDER BY ${table.orderBy} LIMIT ?`,
-              [bound, chunkSize],
+              [bound, chunk],
             );
       if (rows.length === 0) break;
       await write(rows.map((r) => exportLine(table, r)).join(''));
       counts[table.kind]! += rows.length;
       written += rows.length;
       options.onProgress?.(written, Math.max(total, written));
-      if (rows.length < chunkSize) break;
+      if (rows.length < chunk) break;
       bound = rows[rows.length - 1]![table.orderBy]!;
     }
   }
@@ -81,13 +98,17 @@ export async function exportStore(db: Db, write: (text: string) => Promise<void>
 }
 
 function exportLine(table: TransferTable, row: Record<string, SqlValue>): string {
-  const out: Record<string, string | number> = { kind: table.kind };
-  for (const { name, type } of table.columns) {
+  const out: Record<string, string | number | null> = { kind: table.kind };
+  for (const { name, type, nullable } of table.columns) {
     const value = row[name];
-    if (type === 'integer') {
+    if (value === null && nullable) {
+      out[name] = null;
+    } else if (type === 'integer') {
       const n = Number(value);
       if (!Number.isSafeInteger(n)) throw new Error(`${table.table}.${name} ${String(value)} is beyond what the format carries`);
       out[name] = n;
+    } else if (type === 'bytes') {
+      out[name] = Buffer.from(value as Uint8Array).toString('base64');
     } else {
       out[name] = String(value);
     }
@@ -188,7 +209,7 @@ export async function importStore(db: Db, lines: AsyncIterable<string>, options:
     if (!table) throw new ImportError(`unknown kind ${JSON.stringify(object.kind)}`, lineNo);
     const row = parseRow(table, object, lineNo);
     read[table.kind]!++;
-    if (pending && (pending.table !== table || pending.rows.length >= batchSize)) await flush();
+    if (pending && (pending.table !== table || pending.rows.length >= rowsPer(table, batchSize))) await flush();
     pending ??= { table, rows: [] };
     pending.rows.push({ row, line: lineNo });
   }
@@ -239,19 +260,7 @@ function checkFooter(object: Record<string, unknown>, read: Counts, line: number
 
 function parseRow(table: TransferTable, object: Record<string, unknown>, line: number): TransferRow {
   const row: TransferRow = {};
-  for (const { name, type } of table.columns) {
-    const value = object[name];
-    if (type === 'integer') {
-      if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-        throw new ImportError(`${table.kind}.${name} must be a whole number from 1`, line);
-      }
-    } else if (typeof value !== 'string') {
-      throw new ImportError(`${table.kind}.${name} must be a string`, line);
-    } else if (value.includes('\u0000')) {
-      throw new ImportError(`${table.kind}.${name} must not contain NUL characters`, line);
-    }
-    row[name] = value;
-  }
+  for (const column of table.columns) row[column.name] = parseValue(table, column, object[column.name], line);
   const extra = Object.keys(object).find((k) => k !== 'kind' && !table.columns.some((c) => c.name === k));
   if (extra !== undefined) throw new ImportError(`${table.kind} has an unknown field ${JSON.stringify(extra)}`, line);
   const problem = table.validate?.(row);
@@ -259,19 +268,45 @@ function parseRow(table: TransferTable, object: Record<string, unknown>, line: n
   return row;
 }
 
+function parseValue(table: TransferTable, { name, type, nullable }: TransferColumn, value: unknown, line: number): TransferValue {
+  if (value === null && nullable) return null;
+  if (type === 'integer') {
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+      throw new ImportError(`${table.kind}.${name} must be a whole number from 1`, line);
+    }
+    return value;
+  }
+  if (typeof value !== 'string') throw new ImportError(`${table.kind}.${name} must be a string`, line);
+  if (type === 'bytes') {
+    const bytes = Buffer.from(value, 'base64');
+    // Only canonical base64 (what export writes) round-trips to the same text.
+    if (bytes.toString('base64') !== value) throw new ImportError(`${table.kind}.${name} must be base64`, line);
+    return bytes;
+  }
+  if (value.includes('\u0000')) throw new ImportError(`${table.kind}.${name} must not contain NUL characters`, line);
+  return value;
+}
+
+function sameValue(type: TransferColumn['type'], theirs: SqlValue | TransferValue | undefined, ours: TransferValue | undefined): boolean {
+  if (theirs === null || ours === null || theirs === undefined || ours === undefined) return theirs === ours;
+  if (type === 'integer') return Number(theirs) === ours;
+  if (type === 'bytes') return Buffer.from(theirs as Uint8Array).equals(ours as Uint8Array);
+  return theirs === ours;
+}
+
 /** The first column (in file order) whose value differs, or undefined when the rows are alike. */
-function difference(table: TransferTable, row: TransferRow, other: Record<string, SqlValue>, withIdentity: boolean): string | undefined {
+function difference(table: TransferTable, row: TransferRow, other: Record<string, SqlValue | TransferValue>, withIdentity: boolean): string | undefined {
   for (const { name, type } of table.columns) {
     if (name === table.identity && !withIdentity) continue;
-    const theirs = type === 'integer' ? Number(other[name]) : other[name];
-    if (theirs !== row[name]) return name;
+    if (!sameValue(type, other[name], row[name])) return name;
   }
   return undefined;
 }
 
 async function writeBatch(db: Db, batch: Pending, options: ImportOptions, summary: ImportSummary): Promise<void> {
   const { table, rows } = batch;
-  const { kind, key, identity } = table;
+  const { kind, identity } = table;
+  const keys = keyColumns(table);
   const preserve = identity !== undefined && !options.renumber;
   const first = rows[0]!.line;
   const last = rows[rows.length - 1]!.line;
@@ -279,15 +314,16 @@ async function writeBatch(db: Db, batch: Pending, options: ImportOptions, summar
 
   // What the target already has under these keys (and, when ids are kept, these ids).
   const marks = rows.map(() => '?').join(', ');
-  const params: SqlValue[] = rows.map((r) => r.row[key]!);
-  let where = `${key} IN (${marks})`;
+  const params: SqlValue[] = rows.flatMap((r) => keys.map((k) => r.row[k]!));
+  let where =
+    keys.length === 1 ? `${keys[0]} IN (${marks})` : rows.map(() => `(${keys.map((k) => `${k} = ?`).join(' AND ')})`).join(' OR ');
   if (preserve) {
     where += ` OR ${identity} IN (${marks})`;
     params.push(...rows.map((r) => r.row[identity]!));
   }
   const existing = await db.all<Record<string, SqlValue>>(`SELECT ${columnList(table)} FROM ${table.table} WHERE ${where}`, params);
-  const byKey = new Map<SqlValue, Record<string, SqlValue>>(existing.map((e) => [e[key]!, e]));
-  const byId = new Map<number, Record<string, SqlValue>>(preserve ? existing.map((e) => [Number(e[identity]), e]) : []);
+  const byKey = new Map<string, Record<string, SqlValue | TransferValue>>(existing.map((e) => [keyOf(table, e), e]));
+  const byId = new Map<number, Record<string, SqlValue | TransferValue>>(preserve ? existing.map((e) => [Number(e[identity]), e]) : []);
 
   const conflict = (line: number, message: string): void => {
     if (options.onConflict === 'skip') {
@@ -303,7 +339,7 @@ async function writeBatch(db: Db, batch: Pending, options: ImportOptions, summar
 
   const insert: TransferRow[] = [];
   for (const { row, line } of rows) {
-    const sid = row[key]!;
+    const sid = keyOf(table, row);
     const same = byKey.get(sid);
     if (same) {
       const column = difference(table, row, same, preserve);
@@ -317,7 +353,7 @@ async function writeBatch(db: Db, batch: Pending, options: ImportOptions, summar
       if (holder) {
         conflict(
           line,
-          `${kind} ${sid} has ${identity} ${row[identity]}, which the target's ${kind} ${String(holder[key])} already has ` +
+          `${kind} ${sid} has ${identity} ${String(row[identity])}, which the target's ${kind} ${keyOf(table, holder)} already has ` +
             '(--renumber gives imported rows new ids instead)',
         );
         continue;
@@ -339,7 +375,7 @@ async function writeBatch(db: Db, batch: Pending, options: ImportOptions, summar
   try {
     await db.batch(
       sql,
-      insert.map((row) => columns.map((c) => row[c]!)),
+      insert.map((row) => columns.map((c) => row[c] ?? null)),
     );
   } catch (err) {
     if (err instanceof DatabaseUnavailableError) throw err;

@@ -1,23 +1,28 @@
 /**
  * How one table travels through `regcomp export` / `regcomp import`: the NDJSON `kind` its
- * rows carry, its columns (every one NOT NULL), the natural key that recognises a row in
- * another store, and the unique column export reads it in order of (keyset chunks).
+ * rows carry, its columns, the natural key that recognises a row in another store, and the
+ * unique column export reads it in order of (keyset chunks).
  */
 export interface TransferColumn {
   name: string;
-  type: 'text' | 'integer';
+  /** `bytes` (BLOB/BYTEA) travels as base64 text. */
+  type: 'text' | 'integer' | 'bytes';
+  /** NULL travels as JSON null; without this, a column is NOT NULL. */
+  nullable?: boolean;
 }
 
-export type TransferRow = Record<string, string | number>;
+export type TransferValue = string | number | Uint8Array | null;
+
+export type TransferRow = Record<string, TransferValue>;
 
 export interface TransferTable {
   /** The `kind` of its NDJSON lines, e.g. "end_user". */
   kind: string;
   table: string;
-  /** Written in this order; all NOT NULL. */
+  /** Written in this order. */
   columns: readonly TransferColumn[];
-  /** Unique text column that identifies a row across stores (a SID). */
-  key: string;
+  /** Unique column(s) that identify a row across stores: a SID, or e.g. (document_sid, seq). */
+  key: string | readonly string[];
   /** Unique, indexed column that export pages through in order; import keeps this order. */
   orderBy: string;
   /**
@@ -27,6 +32,8 @@ export interface TransferTable {
   identity?: string;
   /** A row whose key the target already has is left as the target has it, never a conflict. */
   keepExisting?: boolean;
+  /** At most this many rows per export read and per import batch (for tables of big rows). */
+  rowsPerChunk?: number;
   /** A problem with a row read from a file, or undefined when it is fine to insert. */
   validate?(row: TransferRow): string | undefined;
 }

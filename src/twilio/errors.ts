@@ -80,11 +80,17 @@ export const errors = {
     new TwilioError(400, 20001, `Invalid parameter Status: a Bundle in ${from} cannot be moved to ${to} by a request`),
   bundleNotDeletable: (status: string) =>
     new TwilioError(400, 21647, `Regulatory Bundle is not eligible for deletion: it is ${status} (deletable: draft, twilio-approved, twilio-rejected)`),
+  // Supporting Documents: Twilio's own codes for a missing or unknown Type and a missing FriendlyName.
+  invalidDocumentType: (why: string) => new TwilioError(400, 22210, `Invalid Supporting Document Type: ${why}`),
+  missingDocumentFriendlyName: () => new TwilioError(400, 22211, 'Missing required parameter FriendlyName in the post body'),
   methodNotAllowed: (allowed: readonly string[]) =>
     new TwilioError(405, 20004, 'Method not allowed', undefined, { Allow: allowed.join(', ') }),
   // Twilio documents no code for an oversized body; 20413 follows its 20xxx = HTTP-status pattern.
   bodyTooLarge: (limit: number) =>
     new TwilioError(413, 20413, `Request body too large: the limit is ${limit} bytes`),
+  fileTooLarge: (limit: number) => new TwilioError(413, 20413, `File too large: the limit is ${limit} bytes`),
+  fieldTooLarge: (name: string, limit: number) =>
+    new TwilioError(413, 20413, `Parameter ${quoted(name)} too large: the limit is ${limit} bytes`),
   tooManyRequests: (retryAfterSeconds: number) =>
     new TwilioError(429, 20429, 'Too Many Requests', undefined, { 'Retry-After': String(retryAfterSeconds) }),
   internal: () => new TwilioError(500, 20500, 'Internal Server Error'),

@@ -1,0 +1,97 @@
+import multipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ActionConfig } from '../../twilio/actions.js';
+import { registerActions } from '../../twilio/actions.js';
+import { formOf } from '../../twilio/form.js';
+import { notFound } from '../../twilio/reply.js';
+import { newSid } from '../../twilio/sid.js';
+import type { ResourceContext } from '../resource.js';
+import { registerDownload } from './download.js';
+import { checkAttributesFor, createParams, updateParams } from './params.js';
+import type { DocumentTypeRules } from './params.js';
+import { registerSweeps } from './sweep.js';
+import { UploadStaging } from './staging.js';
+import { DocumentStore } from './store.js';
+import { receiveUpload } from './upload.js';
+import type { UploadLimits } from './upload.js';
+import type { DocumentRow } from './view.js';
+import { SUPPORTING_DOCUMENTS_PATH, documentJson } from './view.js';
+
+const PATH = '/SupportingDocuments';
+
+// @fastify/multipart's types add `multipartOptions` to Fastify's route config, which makes it a
+// weak type that actions.ts's ActionConfig shares no property with: declare those properties too.
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    action?: ActionConfig['action'];
+    sidPrefix?: string;
+  }
+}
+
+/**
+ * The resource's routes, in a context of their own: only there does `multipart/form-data` reach
+ * @fastify/multipart; every other route keeps the app's form parsing.
+ */
+export function registerSupportingDocumentRoutes(app: FastifyInstance, context: ResourceContext): void {
+  void app.register(async (scope) => {
+    await scope.register(multipart);
+    registerRoutes(scope, context);
+  });
+}
+
+function registerRoutes(app: FastifyInstance, context: ResourceContext): void {
+  const { db, config, catalogues, now, origin } = context;
+  const store = new DocumentStore(db);
+  const staging = new UploadStaging(db);
+  const rules: DocumentTypeRules = { types: catalogues.supportingDocumentTypes, attributesValidation: config.attributesValidation };
+  const limits: UploadLimits = { fileBytes: config.uploadMaxBytes, fieldBytes: config.bodyLimitBytes, idleMs: config.uploadIdleTimeoutMs };
+  const json = (request: FastifyRequest) => (row: DocumentRow | undefined) => row && documentJson(row, origin(request));
+
+  const createFromUpload = async (request: FastifyRequest): Promise<DocumentRow> => {
+    const { fields, file } = await receiveUpload(request, staging, limits);
+    try {
+      const doc = { ...createParams(fields, rules), sid: newSid('RD'), now: now() };
+      return file ? await store.createWithFile(request.accountSid, doc, file) : await store.create(request.accountSid, doc);
+    } catch (err) {
+      if (file) await staging.discard(file.uploadId).catch(() => undefined); // else swept later
+      throw err;
+    }
+  };
+
+  registerActions(app, context, {
+    path: PATH,
+    sid: 'RD',
+    create: async (request) => {
+      const row = request.isMultipart()
+        ? await createFromUpload(request)
+        : await store.create(request.accountSid, { ...createParams(formOf(request.body), rules), sid: newSid('RD'), now: now() });
+      return documentJson(row, origin(request));
+    },
+    list: (request, page) =>
+      page({
+        path: SUPPORTING_DOCUMENTS_PATH,
+        key: 'results',
+        keyOf: (row) => row.id,
+        read: (query) => store.page(request.accountSid, query),
+        json: documentJson,
+      }),
+    fetch: (request, sid) => store.find(request.accountSid, sid).then(json(request)),
+    update: async (request, sid) => {
+      const changes = updateParams(formOf(request.body));
+      if (changes.attributes !== undefined && rules.attributesValidation === 'strict') {
+        // Type never changes, so the type read here is still the document's when it is updated.
+        const current = await store.find(request.accountSid, sid);
+        if (!current) throw notFound(request);
+        checkAttributesFor(current.type, changes.attributes, rules);
+      }
+      const row =
+        changes.friendlyName === undefined && changes.attributes === undefined
+          ? await store.find(request.accountSid, sid)
+          : await store.update(request.accountSid, sid, { ...changes, now: now() });
+      return json(request)(row);
+    },
+    remove: (request, sid) => store.delete(request.accountSid, sid),
+  });
+  registerDownload(app, PATH, store);
+  registerSweeps(app, staging);
+}
