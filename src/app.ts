@@ -8,6 +8,7 @@ import type { Background } from './lifecycle/background.js';
 import { registerBackground } from './lifecycle/background.js';
 import { CONTROL_PREFIX, registerControlRoutes } from './control/routes.js';
 import { loadCatalogues } from './resources/catalogues.js';
+import { evaluationJudge } from './resources/evaluations/evaluate-bundle.js';
 import { resources } from './resources/index.js';
 import type { Db } from './store/db.js';
 import { Authenticator } from './twilio/auth.js';
@@ -55,7 +56,7 @@ export async function buildApp({ config, db, logger = false, clock = Date.now }:
 
   const tokens = new PageTokens(await pageTokenSecret(db));
   const now = () => twilioDate(new Date(clock()));
-  const background = registerBackground(app, db, config, clock);
+  const background = registerBackground(app, db, config, clock, evaluationJudge(catalogues));
   const authenticator = new Authenticator(new Accounts(db), config.credentialCacheMs);
   app.decorateRequest('accountSid', '');
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import Fastify from 'fastify';
-import { describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { loadConfig } from '../src/config.js';
 import { loadCatalogues } from '../src/resources/catalogues.js';
 import { resources } from '../src/resources/index.js';
@@ -20,11 +20,17 @@ import { expectTwilioError } from './support/twilio.js';
  * resource needs a sample here (the test fails until it has one).
  */
 interface Sample {
-  /** A create body; resources without one (catalogues) are read from their list. */
-  create?: string;
+  /** A create body (made afresh for each instance); resources without one (catalogues) are read from their list. */
+  create?: string | (() => Promise<string>);
   /** A filter the list takes: a token minted with it must not page the list without it. */
   filter?: string;
+  /** A nested resource's parent: makes one and returns the path parameter's value. */
+  parent?: () => Promise<string>;
 }
+
+let server: TestServer;
+const post = async (path: string, body: string) => ((await (await server.request('POST', `${API_PREFIX}${path}`, { body })).json()) as { sid: string }).sid;
+const newBundle = () => post('/Bundles', 'FriendlyName=Parent&Email=p%40example.com&RegulationSid=RNfd11dde5d4b7252abf96139766f68034');
 
 const samples: Record<string, Sample> = {
   'end-users': { create: 'FriendlyName=Conformance&Type=individual' },
@@ -33,6 +39,8 @@ const samples: Record<string, Sample> = {
   regulations: { filter: 'EndUserType=business' },
   bundles: { create: 'FriendlyName=Conformance&Email=c%40example.com&RegulationSid=RNfd11dde5d4b7252abf96139766f68034', filter: 'Status=draft' },
   'supporting-documents': { create: 'FriendlyName=Conformance&Type=passport' },
+  'item-assignments': { parent: newBundle, create: async () => `ObjectSid=${await post('/EndUsers', 'FriendlyName=Item&Type=business')}` },
+  evaluations: { parent: newBundle, create: '' },
 };
 
 interface Route {
@@ -74,7 +82,10 @@ const served = (routes: Route[], url: string) =>
 
 for (const backend of backends) {
   describe(`resource conformance (${backend.name})`, () => {
-    const server = serverFor(backend);
+    const running = serverFor(backend);
+    before(() => {
+      server = running;
+    });
 
     test('every registered resource has a sample', () => {
       assert.deepEqual(resources.map((r) => r.name).filter((name) => !(name in samples)), []);
@@ -95,15 +106,19 @@ for (const backend of backends) {
         const routes = await routesOf(resource, server);
         const list = routes.find((r) => r.config?.action === 'list');
         assert.ok(list, `${resource.name} has a list`);
-        const listPath = list.url;
-        const instancePath = `${listPath}/:sid`;
+        const instancePath = `${list.url}/:sid`;
+        // A nested list's path names its parent; a second parent's list must not take this one's tokens.
+        const parentPath = async () => (sample.parent ? list.url.replace(/:\w+Sid/, await sample.parent()) : list.url);
+        const listPath = await parentPath();
+        const siblingList = sample.parent ? await parentPath() : undefined;
         const prefix = list.config!.sidPrefix;
 
         // Two instances of the test account's.
         const sids: string[] = [];
         if (sample.create !== undefined) {
           for (let i = 0; i < 2; i++) {
-            const created = await call('POST', listPath, sample.create);
+            const body = typeof sample.create === 'string' ? sample.create : await sample.create();
+            const created = await call('POST', listPath, body);
             assert.equal(created.status, 201);
             sids.push(((await created.json()) as { sid: string }).sid);
           }
@@ -129,16 +144,15 @@ for (const backend of backends) {
             await expectTwilioError(await call(method, path, method === 'POST' ? 'FriendlyName=Intruder' : undefined, auth), 404, 20404, new RegExp(path));
           }
         }
-        if (sample.create !== undefined) {
+        if (sample.create !== undefined && served(routes, instancePath).includes('POST')) {
           const kept = (await (await call('GET', `${listPath}/${sids[0]}`)).json()) as { friendly_name: string };
           assert.equal(kept.friendly_name, 'Conformance', 'another account changed nothing');
         }
 
         // Every method a path does not serve is 405 20004, naming what it serves.
-        for (const path of [listPath, instancePath]) {
+        for (const [path, concrete] of [[list.url, listPath], [instancePath, `${listPath}/${sids[1]}`]] as const) {
           const allowed = served(routes, path);
           if (allowed.length === 0) continue;
-          const concrete = path.replace(':sid', sids[1]!);
           for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((m) => !allowed.includes(m))) {
             const response = await call(method, concrete);
             assert.equal(response.headers.get('allow'), [...allowed, ...(allowed.includes('GET') ? ['HEAD'] : [])].join(', '));
@@ -154,7 +168,11 @@ for (const backend of backends) {
         const token = next.searchParams.get('PageToken')!;
         const otherList = listPath.endsWith('/EndUsers') ? `${API_PREFIX}/Regulations` : `${API_PREFIX}/EndUsers`;
         await expectTwilioError(await call('GET', `${otherList}?PageToken=${token}`), 400, 21481);
-        await expectTwilioError(await call('GET', `${listPath}?PageToken=${token}${filter}`, undefined, stranger), 400, 21481);
+        if (siblingList) await expectTwilioError(await call('GET', `${siblingList}?PageToken=${token}${filter}`), 400, 21481);
+        // (Another account's nested list is not found at all: its parent is not theirs.)
+        const foreign = await call('GET', `${listPath}?PageToken=${token}${filter}`, undefined, stranger);
+        if (sample.parent) await expectTwilioError(foreign, 404, 20404);
+        else await expectTwilioError(foreign, 400, 21481);
         if (sample.filter !== undefined) await expectTwilioError(await call('GET', `${listPath}?PageToken=${token}`), 400, 21481);
         const altered = token.slice(0, -2) + (token.endsWith('A') ? 'B' : 'A') + token.slice(-1);
         await expectTwilioError(await call('GET', `${listPath}?PageToken=${altered}${filter}`), 400, 21481);

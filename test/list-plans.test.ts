@@ -74,6 +74,44 @@ const seeders: Record<string, Seeder> = {
   },
 };
 
+/** Two bundles of `account`, for the nested lists: a big one and a small one. */
+async function twoBundles(db: Db, account: string): Promise<[string, string]> {
+  const sids: [string, string] = [`BU${'b'.repeat(32)}`, `BU${'s'.repeat(32)}`];
+  for (const sid of sids) {
+    await db.run(
+      `INSERT INTO bundles (sid, account_sid, regulation_sid, iso_country, number_type, end_user_type, friendly_name, status, email, date_created, date_updated)
+       VALUES (?, ?, 'RN', 'DE', 'local', 'business', 'b', 'draft', 'e@x', 'd', 'd')`,
+      [sid, account],
+    );
+  }
+  return sids;
+}
+
+seeders.item_assignments = async (db, _small, big) => {
+  await seeders.end_users!(db, big, big);
+  const [many, few] = await twoBundles(db, big);
+  const pick = db.dialect === 'postgres' ? `'BV' || md5(id::text)` : `printf('BV%032d', id)`;
+  await db.run(
+    `INSERT INTO item_assignments (sid, account_sid, bundle_sid, end_user_sid, date_created)
+     SELECT ${pick}, account_sid, CASE WHEN id % 500 = 0 THEN ? ELSE ? END, sid, 'd' FROM end_users`,
+    [few, many],
+  );
+  return [[big, few], [big, many]];
+};
+
+seeders.evaluations = async (db, _small, big) => {
+  const [many, few] = await twoBundles(db, big);
+  const insert =
+    db.dialect === 'postgres'
+      ? `INSERT INTO evaluations (sid, account_sid, bundle_sid, regulation_sid, status, results, date_created)
+         SELECT 'EL' || md5(g::text), ?, CASE WHEN g % 500 = 0 THEN ? ELSE ? END, 'RN', 'noncompliant', '[]', 'd' FROM generate_series(1, ${ROWS}) g`
+      : `WITH RECURSIVE c(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM c WHERE g < ${ROWS})
+         INSERT INTO evaluations (sid, account_sid, bundle_sid, regulation_sid, status, results, date_created)
+         SELECT printf('EL%032d', g), ?, CASE WHEN g % 500 = 0 THEN ? ELSE ? END, 'RN', 'noncompliant', '[]', 'd' FROM c`;
+  await db.run(insert, [big, few, many]);
+  return [[big, few], [big, many]];
+};
+
 const lists: KeysetTable[] = resources.flatMap((r) => r.lists ?? []);
 
 test('every registered keyset list has a seeder', () => {

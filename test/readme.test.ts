@@ -18,6 +18,13 @@ function sdkSnippet(): string {
   return match[1]!;
 }
 
+/** The README's bundle walkthrough (its `walkthrough.mjs` block). */
+function walkthrough(): string {
+  const match = /```js\n(\/\/ walkthrough\.mjs[\s\S]*?)```/.exec(readme);
+  assert.ok(match, 'the README has the bundle walkthrough');
+  return match[1]!;
+}
+
 for (const backend of backends) {
   describe(`the README's SDK example runs as written (${backend.name})`, () => {
     const server = serverFor(backend);
@@ -37,6 +44,30 @@ for (const backend of backends) {
       }
       const left = await server.sdk().numbers.v2.regulatoryCompliance.endUsers.list();
       assert.deepEqual(left, [], 'the example removes what it made');
+    });
+  });
+
+  describe(`the README's bundle walkthrough runs as written (${backend.name})`, () => {
+    const server = serverFor(backend, { REVIEW_IN_REVIEW_AFTER_MS: '50', REVIEW_DECISION_AFTER_MS: '50', BACKGROUND_TICK_MS: '20' });
+
+    test('end user, documents, bundle, assignments, evaluation, submit, signed callbacks, approved', async () => {
+      // The origin and the webhook's port change: both listen on test ports here.
+      const port = 40_000 + (process.pid % 20_000);
+      const script = walkthrough()
+        .replace("'http://127.0.0.1:3000'", `'${server.origin}'`)
+        .replaceAll('127.0.0.1:4000', `127.0.0.1:${port}`)
+        .replace('.listen(4000)', `.listen(${port})`);
+      const file = path.join(projectRoot, 'dist', `readme-walkthrough-${process.pid}.mjs`);
+      fs.writeFileSync(file, script);
+      try {
+        const { stdout } = await run(process.execPath, [file], {
+          env: { ...process.env, TWILIO_ACCOUNT_SID: server.account.sid, TWILIO_AUTH_TOKEN: server.account.token },
+          timeout: 30_000,
+        });
+        assert.match(stdout, /evaluation compliant\ncallback pending-review  signature ok\ncallback twilio-approved  signature ok/);
+      } finally {
+        fs.rmSync(file, { force: true });
+      }
     });
   });
 }

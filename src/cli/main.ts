@@ -4,6 +4,7 @@ import { migrations } from '../store/migrations.js';
 import { openDb } from '../store/open.js';
 import { ImportError } from '../transfer/ndjson.js';
 import './accounts.js';
+import './bundles.js';
 import { databaseUrl, fail, program } from './common.js';
 import './seed.js';
 import './transfer.js';

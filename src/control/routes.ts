@@ -14,6 +14,7 @@ import { formOf } from '../twilio/form.js';
 import type { FormBody } from '../twilio/form.js';
 import { notFound, sendJson, sidParam } from '../twilio/reply.js';
 import { refuseOtherMethods } from '../twilio/routes.js';
+import { callbackLog } from '../webhooks/log.js';
 
 /** Where regcomp's own API lives: outside /v2, authenticated like it, scoped to the account. */
 export const CONTROL_PREFIX = '/regcomp';
@@ -74,21 +75,7 @@ export function registerControlRoutes(app: FastifyInstance, { db, config, backgr
 
   app.get('/Bundles/:sid/Callbacks', async (request: SidRequest, reply) => {
     const current = await bundleOf(request);
-    const callbacks = await db.all<Record<string, unknown>>(
-      `SELECT sid, url, method, params, state, attempts, last_response_code, date_created FROM status_callbacks
-       WHERE account_sid = ? AND bundle_sid = ? ORDER BY id`,
-      [request.accountSid, current.sid],
-    );
-    const attempts = await db.all<Record<string, unknown> & { callback_sid: string }>(
-      `SELECT a.callback_sid, a.attempt, a.date_started, a.duration_ms, a.response_code, a.error FROM callback_attempts a
-       JOIN status_callbacks c ON c.sid = a.callback_sid WHERE c.account_sid = ? AND c.bundle_sid = ? ORDER BY a.id`,
-      [request.accountSid, current.sid],
-    );
-    const json = callbacks.map((c) => ({
-      ...c,
-      params: JSON.parse(String(c.params)) as unknown,
-      attempts: attempts.filter((a) => a.callback_sid === c.sid).map(({ callback_sid: _, ...a }) => a),
-    }));
+    const json = await callbackLog(db, current.sid, request.accountSid);
     return sendJson(reply, 200, JSON.stringify({ bundle_sid: current.sid, callbacks: json }));
   });
 

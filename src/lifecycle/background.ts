@@ -15,12 +15,9 @@ export interface Background {
   runNow(): Promise<void>;
 }
 
-/**
- * The review lifecycle and the callback outbox of one instance: built with the app, ticking
- * from `onReady` to `onClose`, so graceful shutdown waits for a tick in flight.
- */
-export function registerBackground(app: FastifyInstance, db: Db, config: Config, clock: () => number, judge?: Judge): Background {
-  const reviews = new Reviews(db, {
+/** The review lifecycle as configured: the server's, and the CLI's decisions. */
+export function newReviews(db: Db, config: Config, clock: () => number, judge?: Judge): Reviews {
+  return new Reviews(db, {
     defaults: config.review,
     clock,
     callbacks: new CallbackOutbox(config.callbacks.method),
@@ -28,6 +25,14 @@ export function registerBackground(app: FastifyInstance, db: Db, config: Config,
     callbackOnSubmit: config.callbacks.onSubmit,
     judge,
   });
+}
+
+/**
+ * The review lifecycle and the callback outbox of one instance: built with the app, ticking
+ * from `onReady` to `onClose`, so graceful shutdown waits for a tick in flight.
+ */
+export function registerBackground(app: FastifyInstance, db: Db, config: Config, clock: () => number, judge?: Judge): Background {
+  const reviews = newReviews(db, config, clock, judge);
   const delivery = new CallbackDelivery(
     db,
     new Accounts(db),

@@ -33,6 +33,15 @@ export interface Decision {
 
 const STEPS_DUE_PER_TICK = 50;
 
+/** A Supporting Document's status when its bundle moves to a status (in-review: unchanged). */
+const DOCUMENTS_FOLLOW: Partial<Record<BundleStatus, string>> = {
+  draft: 'draft',
+  'pending-review': 'pending-review',
+  'twilio-approved': 'approved',
+  'twilio-rejected': 'rejected',
+  'provisionally-approved': 'provisionally-approved',
+};
+
 /**
  * The review lifecycle: draft → pending-review → in-review → twilio-approved | twilio-rejected.
  * Every change is one transaction: the guarded UPDATE (whose WHERE is also the claim, so racing
@@ -124,8 +133,22 @@ export class Reviews {
    * One guarded write: only if the bundle is still as read (status and schedule), which makes
    * it the claim of this change; undefined when another request or instance got there first.
    */
-  private write(tx: Queries, current: BundleRow, d: Decision, step: string, dueMs: number, nowMs: number, touch = true): Promise<BundleRow | undefined> {
+  private async write(tx: Queries, current: BundleRow, d: Decision, step: string, dueMs: number, nowMs: number, touch = true): Promise<BundleRow | undefined> {
     const failureReason = d.failureReason ?? (d.status === 'twilio-rejected' ? current.failure_reason : '');
+    const row = await this.update(tx, current, d, failureReason, step, dueMs, nowMs, touch);
+    const documentStatus = DOCUMENTS_FOLLOW[d.status];
+    if (row && documentStatus !== undefined && d.status !== current.status) {
+      // Documents follow their bundle's review: submitted, approved or rejected with it.
+      await tx.run(
+        `UPDATE supporting_documents SET status = ?, date_updated = ?
+         WHERE sid IN (SELECT supporting_document_sid FROM item_assignments WHERE bundle_sid = ? AND supporting_document_sid IS NOT NULL)`,
+        [documentStatus, row.date_updated, row.sid],
+      );
+    }
+    return row;
+  }
+
+  private update(tx: Queries, current: BundleRow, d: Decision, failureReason: string, step: string, dueMs: number, nowMs: number, touch: boolean): Promise<BundleRow | undefined> {
     return tx.get<BundleRow>(
       `UPDATE bundles SET status = ?, failure_reason = ?, valid_until = ?, review_step = ?, review_due_ms = ?, date_updated = ?
        WHERE sid = ? AND status = ? AND review_step = ? AND review_due_ms = ? RETURNING ${BUNDLE_COLUMNS}`,

@@ -83,6 +83,18 @@ export const errors = {
   // Supporting Documents: Twilio's own codes for a missing or unknown Type and a missing FriendlyName.
   invalidDocumentType: (why: string) => new TwilioError(400, 22210, `Invalid Supporting Document Type: ${why}`),
   missingDocumentFriendlyName: () => new TwilioError(400, 22211, 'Missing required parameter FriendlyName in the post body'),
+  invalidObjectSid: (sid: string) =>
+    new TwilioError(400, 22205, `Attempting to assign invalid object_sid ${quoted(sid)} to Bundle: it is malformed, unknown, or another account's`),
+  invalidObjectType: (sid: string) =>
+    new TwilioError(400, 22206, `Attempting to add invalid object type to bundle: ${quoted(sid.slice(0, 2))} objects cannot be assigned (End-Users IT…, Supporting Documents RD…)`),
+  alreadyAssigned: (sid: string) => new TwilioError(400, 20001, `Invalid parameter ObjectSid: ${sid} is already assigned to this Bundle`),
+  // Twilio documents no code for editing a bundle's items outside draft; 20001, with the status.
+  bundleNotDraft: (status: string) =>
+    new TwilioError(400, 20001, `Invalid request: items can be assigned or removed only while the Bundle is draft; it is ${status}`),
+  endUserAssigned: () => new TwilioError(400, 21644, 'End-User cannot be deleted: it is assigned to a Bundle (remove the Item Assignment first)'),
+  documentAssigned: () =>
+    new TwilioError(400, 21645, 'Supporting Document cannot be deleted: it is assigned to a Bundle (remove the Item Assignment first)'),
+  documentUnderReview: () => new TwilioError(400, 21646, 'Supporting Document is not eligible for deletion: it is pending review'),
   methodNotAllowed: (allowed: readonly string[]) =>
     new TwilioError(405, 20004, 'Method not allowed', undefined, { Allow: allowed.join(', ') }),
   // Twilio documents no code for an oversized body; 20413 follows its 20xxx = HTTP-status pattern.

@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { isForeignKeyViolation } from '../../store/db.js';
 import { registerActions } from '../../twilio/actions.js';
+import { errors } from '../../twilio/errors.js';
 import { formOf } from '../../twilio/form.js';
 import { notFound } from '../../twilio/reply.js';
 import { newSid } from '../../twilio/sid.js';
@@ -44,6 +46,10 @@ export function registerEndUserRoutes(app: FastifyInstance, context: ResourceCon
           : await store.update(request.accountSid, sid, { ...changes, now: now() });
       return json(request)(row);
     },
-    remove: (request, sid) => store.delete(request.accountSid, sid),
+    // The assignment's foreign key refuses the delete, atomically, in the database.
+    remove: (request, sid) =>
+      store.delete(request.accountSid, sid).catch((err: unknown) => {
+        throw isForeignKeyViolation(err) ? errors.endUserAssigned() : err;
+      }),
   });
 }
