@@ -64,7 +64,7 @@ for (const backend of backends) {
           env: { ...process.env, TWILIO_ACCOUNT_SID: server.account.sid, TWILIO_AUTH_TOKEN: server.account.token },
           timeout: 30_000,
         });
-        assert.match(stdout, /evaluation compliant\ncallback pending-review  signature ok\ncallback twilio-approved  signature ok/);
+        assert.match(stdout, /evaluation compliant\ncallback pending-review {2}signature ok\ncallback twilio-approved {2}signature ok/);
       } finally {
         fs.rmSync(file, { force: true });
       }
