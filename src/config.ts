@@ -30,6 +30,8 @@ export interface Config {
   attributesValidation: AttributesValidation;
   /** `refuse` (Twilio's error dictionary: 22204) or `allow` (its docs' own sample does it). */
   bundleStatusWithProperties: 'refuse' | 'allow';
+  /** Where Bundle Clones may go: `any` account of this store, or `none` (no other account). */
+  cloneTargets: 'any' | 'none';
   /** The store's review policy and delays; accounts and bundles may override (control API). */
   review: ReviewSettings;
   /** How often an instance looks for due review steps and callbacks. */
@@ -87,6 +89,7 @@ export function loadConfig(env: Env = process.env): Config {
     regulationsFile: file(env, 'REGULATIONS_FILE'),
     attributesValidation: oneOf(env, 'ATTRIBUTES_VALIDATION', 'open', ATTRIBUTES_VALIDATION_MODES),
     bundleStatusWithProperties: oneOf(env, 'BUNDLE_STATUS_WITH_PROPERTIES', 'refuse', ['refuse', 'allow'] as const),
+    cloneTargets: oneOf(env, 'CLONE_TARGETS', 'any', ['any', 'none'] as const),
     review: {
       policy: oneOf(env, 'REVIEW_POLICY', 'evaluate', REVIEW_POLICIES),
       inReviewAfterMs: integer(env, 'REVIEW_IN_REVIEW_AFTER_MS', 1000, 0, 30 * 86_400_000),

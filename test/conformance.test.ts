@@ -41,7 +41,35 @@ const samples: Record<string, Sample> = {
   'supporting-documents': { create: 'FriendlyName=Conformance&Type=passport' },
   'item-assignments': { parent: newBundle, create: async () => `ObjectSid=${await post('/EndUsers', 'FriendlyName=Item&Type=business')}` },
   evaluations: { parent: newBundle, create: '' },
+  'bundle-copies': { parent: () => approvedBundle(), create: 'FriendlyName=Copy' },
+  'replace-items': {
+    parent: async () => (await approvedCopy()).original,
+    create: async () => `FromBundleSid=${(await approvedCopy()).copy}`,
+  },
+  'bundle-clones': { parent: () => approvedBundle(), create: async () => `TargetAccountSid=${(await server.newAccount()).sid}&MoveToDraft=true` },
 };
+
+/** A bundle as Twilio leaves it once approved, with the valid_until a regulation change sets. */
+async function approvedBundle(): Promise<string> {
+  const sid = await newBundle();
+  await server.request('POST', `/regcomp/Bundles/${sid}/Review`, { body: 'Status=twilio-approved&ValidUntil=2030-01-01T00:00:00Z' });
+  return sid;
+}
+
+/** The last approved bundle and an approved Copy of it: what ReplaceItems takes. */
+let lastCopy: { original: string; copy: string } | undefined;
+async function approvedCopy(): Promise<{ original: string; copy: string }> {
+  if (lastCopy) {
+    const made = lastCopy;
+    lastCopy = undefined;
+    return made;
+  }
+  const original = await approvedBundle();
+  const copy = await post(`/Bundles/${original}/Copies`, '');
+  await server.request('POST', `/regcomp/Bundles/${copy}/Review`, { body: 'Status=twilio-approved' });
+  lastCopy = { original, copy };
+  return lastCopy;
+}
 
 interface Route {
   methods: string[];
@@ -100,12 +128,29 @@ for (const backend of backends) {
       return response;
     }
 
+    /** A resource that is one action (ReplaceItems, Clones): its 201, its parent's 404, its 405s. */
+    async function actionOnly(routes: Route[], sample: Sample): Promise<void> {
+      const create = routes.find((r) => r.config?.action === 'create');
+      assert.ok(create && sample.parent && sample.create !== undefined, 'a resource without a list is one create under a parent');
+      const path = create.url.replace(/:\w+Sid/, await sample.parent());
+      const body = typeof sample.create === 'string' ? sample.create : await sample.create();
+      assert.equal((await call('POST', path, body)).status, 201);
+      const unknown = create.url.replace(/:\w+Sid/, `BU${'0'.repeat(32)}`);
+      await expectTwilioError(await call('POST', unknown, body), 404, 20404);
+      await expectTwilioError(await call('POST', path, body, await server.newAccount()), 404, 20404);
+      for (const method of ['GET', 'PUT', 'PATCH', 'DELETE']) {
+        const response = await call(method, path);
+        assert.equal(response.headers.get('allow'), 'POST');
+        await expectTwilioError(response, 405, 20004);
+      }
+    }
+
     for (const resource of resources) {
       test(`${resource.name}: 404s, 405s, page tokens and the OpenAPI shape`, async () => {
         const sample = samples[resource.name]!;
         const routes = await routesOf(resource, server);
         const list = routes.find((r) => r.config?.action === 'list');
-        assert.ok(list, `${resource.name} has a list`);
+        if (!list) return actionOnly(routes, sample);
         const instancePath = `${list.url}/:sid`;
         // A nested list's path names its parent; a second parent's list must not take this one's tokens.
         const parentPath = async () => (sample.parent ? list.url.replace(/:\w+Sid/, await sample.parent()) : list.url);
@@ -127,7 +172,9 @@ for (const backend of backends) {
           sids.push(...(page[page.meta.key] as { sid: string }[]).map((item) => item.sid));
         }
         assert.equal(sids.length, 2);
-        for (const sid of sids) assert.equal((await call('GET', `${listPath}/${sid}`)).status, 200);
+        if (served(routes, instancePath).includes('GET')) {
+          for (const sid of sids) assert.equal((await call('GET', `${listPath}/${sid}`)).status, 200);
+        }
 
         // Malformed, unknown and (for account-owned resources) other accounts' SIDs: 404 for every method.
         const stranger = await server.newAccount();

@@ -95,6 +95,14 @@ export const errors = {
   documentAssigned: () =>
     new TwilioError(400, 21645, 'Supporting Document cannot be deleted: it is assigned to a Bundle (remove the Item Assignment first)'),
   documentUnderReview: () => new TwilioError(400, 21646, 'Supporting Document is not eligible for deletion: it is pending review'),
+  notCopyable: () =>
+    new TwilioError(400, 22223, 'The Bundle cannot be copied: it is not in a twilio-approved status or does not have a valid_until date'),
+  cannotTransferItems: (why: string) => new TwilioError(400, 22224, `Items cannot be transferred: ${why}`),
+  fromBundleNotFound: () => new TwilioError(400, 22225, 'The FromBundleSid Bundle does not exist'),
+  sameBundle: () => new TwilioError(400, 22226, 'FromBundleSid is the Bundle itself: the two Bundles must differ'),
+  regulationMismatch: () => new TwilioError(400, 22228, 'The two Bundles do not have the same regulation'),
+  notCloneable: (status: string) => new TwilioError(400, 20001, `Invalid request: only a twilio-approved Bundle can be cloned; it is ${status}`),
+  clonesDisabled: () => new TwilioError(403, 20403, 'Cloning Bundles to other accounts is disabled on this server (CLONE_TARGETS=none)'),
   methodNotAllowed: (allowed: readonly string[]) =>
     new TwilioError(405, 20004, 'Method not allowed', undefined, { Allow: allowed.join(', ') }),
   // Twilio documents no code for an oversized body; 20413 follows its 20xxx = HTTP-status pattern.

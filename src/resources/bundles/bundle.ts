@@ -43,6 +43,8 @@ export interface BundleRow {
   /** The scheduled review step ('' none): `in-review` or `decide`, due at review_due_ms. */
   review_step: string;
   review_due_ms: number;
+  /** '' unless this bundle is a Copy: the bundle it was copied from. */
+  copied_from: string;
   date_created: string;
   date_updated: string;
 }

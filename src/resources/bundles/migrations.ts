@@ -7,6 +7,7 @@ import type { Migration } from '../../store/db.js';
 // create, for the list filters. The review's next scheduled step lives on the bundle itself
 // (review_step, due at review_due_ms; 0 = none), so a restart loses nothing and the guarded
 // UPDATE that applies it is also its claim: with several instances it happens once.
+// copied_from: the bundle a Copy was made of ('' for others), for the Copies list and ReplaceItems.
 const columns = (collate: string) => `
   sid TEXT NOT NULL UNIQUE,
   account_sid TEXT NOT NULL REFERENCES accounts (sid) ON DELETE CASCADE,
@@ -24,6 +25,7 @@ const columns = (collate: string) => `
   review_policy TEXT NOT NULL DEFAULT '',
   review_step TEXT NOT NULL DEFAULT '',
   review_due_ms BIGINT NOT NULL DEFAULT 0,
+  copied_from TEXT NOT NULL DEFAULT '',
   date_created TEXT NOT NULL,
   date_updated TEXT${collate} NOT NULL`;
 
@@ -31,6 +33,7 @@ const indexes = `
   CREATE INDEX bundles_account_id ON bundles (account_sid, id);
   CREATE INDEX bundles_account_updated ON bundles (account_sid, date_updated, id);
   CREATE INDEX bundles_account_valid_until ON bundles (account_sid, valid_until, id);
+  CREATE INDEX bundles_account_copied_from ON bundles (account_sid, copied_from, id);
   CREATE INDEX bundles_review_due ON bundles (review_due_ms) WHERE review_due_ms > 0;`;
 
 export const bundleMigrations: Migration[] = [

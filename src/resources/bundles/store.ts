@@ -7,7 +7,7 @@ import type { BundleListQuery, SortBy } from './filters.js';
 
 export const BUNDLE_COLUMNS =
   'id, sid, account_sid, regulation_sid, iso_country, number_type, end_user_type, friendly_name, status, valid_until, email, ' +
-  'status_callback, is_test, failure_reason, review_policy, review_step, review_due_ms, date_created, date_updated';
+  'status_callback, is_test, failure_reason, review_policy, review_step, review_due_ms, copied_from, date_created, date_updated';
 const COLUMNS = BUNDLE_COLUMNS;
 
 const scope = ['account_sid'];

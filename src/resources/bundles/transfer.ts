@@ -26,6 +26,7 @@ export const bundleTables: readonly TransferTable[] = [
       { name: 'review_policy', type: 'text' },
       { name: 'review_step', type: 'text' },
       { name: 'review_due_ms', type: 'integer' },
+      { name: 'copied_from', type: 'text' },
       { name: 'date_created', type: 'text' },
       { name: 'date_updated', type: 'text' },
     ],
