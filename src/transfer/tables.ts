@@ -1,5 +1,7 @@
 import { accountTables } from '../accounts/transfer.js';
+import { lifecycleTables } from '../lifecycle/transfer.js';
 import { resources } from '../resources/index.js';
+import { webhookTables } from '../webhooks/transfer.js';
 import type { TransferTable } from './table.js';
 
 /**
@@ -23,4 +25,6 @@ export const transferTables: readonly TransferTable[] = [
   settingsTable,
   ...accountTables,
   ...resources.flatMap((r) => r.transfer),
+  ...lifecycleTables,
+  ...webhookTables,
 ];

@@ -29,7 +29,7 @@ const callbacks = (id: string, big: string) => `
     response_code INTEGER NOT NULL,
     error TEXT NOT NULL
   );
-  CREATE INDEX callback_attempts_callback ON callback_attempts (callback_sid, id);`;
+  CREATE UNIQUE INDEX callback_attempts_callback ON callback_attempts (callback_sid, attempt);`;
 
 export const webhookMigrations: Migration[] = [
   {
