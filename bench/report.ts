@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { LoadResult } from './load.js';
 import type { BackendName, BenchOptions, ScenarioName } from './options.js';
+import { SCENARIOS } from './options.js';
 import { resultsDir } from './processes.js';
 
 export interface SuiteResult {
@@ -48,6 +49,9 @@ const LABELS: Record<ScenarioName, string> = {
   delete: 'delete',
   list: 'list (50, first page)',
   deep: 'list (50, deep page)',
+  'bundle-fetch': 'bundle fetch',
+  assign: 'item assignment create',
+  evaluate: 'evaluation',
 };
 
 interface Target {
@@ -157,7 +161,7 @@ export function formatSuite(suite: SuiteResult, options: BenchOptions): string {
   row('node:http, before', suite.reference.httpBefore);
   row('node:http, after', suite.reference.httpAfter);
   row('fastify hello', suite.reference.fastify);
-  for (const s of ['fetch', 'create', 'update', 'delete', 'list', 'deep'] as const) row(LABELS[s], suite.scenarios[s]);
+  for (const s of SCENARIOS) row(LABELS[s], suite.scenarios[s]);
   if (suite.serverMemory) {
     lines.push(`  server memory after the run: RSS ${suite.serverMemory.rssMb.toFixed(0)} MB (peak ${suite.serverMemory.peakRssMb.toFixed(0)} MB)`);
   }

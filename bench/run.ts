@@ -9,7 +9,11 @@ import { startCommand } from './start-command.js';
 import type { ScaleResult, SuiteResult } from './report.js';
 import { formatScale, formatSuite, machine, machineLine, SCALE_SCENARIOS, settingsLine, writeResults } from './report.js';
 import {
+  assignRequests,
+  bundleFetchRequests,
   createRequests,
+  evaluateRequests,
+  makeBundles,
   deepRequests,
   deleteRequests,
   fetchRequests,
@@ -144,10 +148,25 @@ async function suite(
         result.notes.push(`deep page: page ${depth} of ~${Math.ceil(rowsPerAccount / PAGE_SIZE)} (${PAGE_SIZE} per page), reached by following next_page_url, on ${walked.length} accounts`);
         await run('deep', { requests: deep, mode: 'rotate' });
       }
+      if (scenarios.some((s) => ['bundle-fetch', 'assign', 'evaluate'].includes(s))) {
+        const bundles = await makeBundles(origin, loadAccounts, token, 5);
+        result.notes.push(`bundles: ${bundles.length} drafts (5 per load account); assign: each of half the sampled end users once, to a bundle of its account; evaluate: those bundles with what assign left in them`);
+        await run('bundle-fetch', { requests: bundleFetchRequests(bundles, token), mode: 'rotate' });
+        // Half the sampled end users are for assignments, the other half for delete: an assigned
+        // end user cannot be deleted (21644).
+        const pool = shuffle(users.slice(Math.floor(users.length / 2)));
+        const warmupCount = Math.min(Math.floor(pool.length * 0.2), options.warmupSec * 3000);
+        await run('assign', {
+          requests: assignRequests(pool.slice(warmupCount), bundles, token),
+          warmupRequests: assignRequests(pool.slice(0, warmupCount), bundles, token),
+          mode: 'partition',
+        });
+        await run('evaluate', { requests: evaluateRequests(bundles, token), mode: 'rotate' });
+      }
       await run('create', { requests: createRequests(loadAccounts, token), mode: 'rotate', collectCreated: true });
       if (scenarios.includes('delete')) {
         const created = result.scenarios.create?.created ?? [];
-        const pool: EndUserRef[] = shuffle([...users, ...created]);
+        const pool: EndUserRef[] = shuffle([...users.slice(0, Math.floor(users.length / 2)), ...created]);
         const warmupCount = Math.min(Math.floor(pool.length * 0.2), options.warmupSec * 5000);
         result.notes.push(`delete: ${pool.length.toLocaleString('en-US')} end users available (${created.length.toLocaleString('en-US')} made by create), each deleted once`);
         await run('delete', {

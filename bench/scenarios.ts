@@ -87,3 +87,49 @@ export async function warmCredentials(origin: string, accounts: readonly string[
   };
   await Promise.all(Array.from({ length: 4 }, worker));
 }
+
+const BUNDLES = '/v2/RegulatoryCompliance/Bundles';
+const GERMANY = 'RNfd11dde5d4b7252abf96139766f68034';
+
+export interface BundleRef {
+  sid: string;
+  accountSid: string;
+}
+
+/** Draft bundles for the bundle scenarios, made through the API: `perAccount` per account. */
+export async function makeBundles(origin: string, accounts: readonly string[], token: string, perAccount: number): Promise<BundleRef[]> {
+  const made: BundleRef[] = [];
+  for (const account of accounts) {
+    for (let i = 0; i < perAccount; i++) {
+      const response = await fetch(origin + BUNDLES, {
+        method: 'POST',
+        headers: { authorization: basicAuth(account, token), 'content-type': FORM },
+        body: `FriendlyName=Bench%20${i}&Email=bench%40example.com&RegulationSid=${GERMANY}`,
+      });
+      if (response.status !== 201) throw new Error(`making bundles: ${response.status} ${await response.text()}`);
+      made.push({ sid: ((await response.json()) as { sid: string }).sid, accountSid: account });
+    }
+  }
+  return made;
+}
+
+export function bundleFetchRequests(bundles: readonly BundleRef[], token: string): BenchRequest[] {
+  return bundles.map((b) => ({ method: 'GET', path: `${BUNDLES}/${b.sid}`, headers: { authorization: basicAuth(b.accountSid, token) } }));
+}
+
+/** Each end user assigned once, to a bundle of its own account (round robin). */
+export function assignRequests(users: readonly EndUserRef[], bundles: readonly BundleRef[], token: string): BenchRequest[] {
+  const byAccount = new Map<string, BundleRef[]>();
+  for (const b of bundles) byAccount.set(b.accountSid, [...(byAccount.get(b.accountSid) ?? []), b]);
+  return users.flatMap((u, i) => {
+    const own = byAccount.get(u.accountSid);
+    if (!own) return [];
+    const bundle = own[i % own.length]!;
+    return [{ method: 'POST', path: `${BUNDLES}/${bundle.sid}/ItemAssignments`, headers: { authorization: basicAuth(u.accountSid, token), 'content-type': FORM }, body: `ObjectSid=${u.sid}` }];
+  });
+}
+
+/** An evaluation of each bundle, with no body and no Content-Type, as the SDK sends it. */
+export function evaluateRequests(bundles: readonly BundleRef[], token: string): BenchRequest[] {
+  return bundles.map((b) => ({ method: 'POST', path: `${BUNDLES}/${b.sid}/Evaluations`, headers: { authorization: basicAuth(b.accountSid, token) } }));
+}
