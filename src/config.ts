@@ -17,6 +17,8 @@ export interface Config {
   /** PostgreSQL statement_timeout for request queries; the client gives up 2 s after it. */
   pgStatementTimeoutMs: number;
   bodyLimitBytes: number;
+  /** At most this many bytes of items in one list page; the rest go to the next page. */
+  pageMaxBytes: number;
   /** The largest Supporting Document file an upload may carry. */
   uploadMaxBytes: number;
   /** An upload that sends nothing for this long is cut off (and nothing of it kept). */
@@ -81,6 +83,7 @@ export function loadConfig(env: Env = process.env): Config {
     pgPoolSize: integer(env, 'PG_POOL_SIZE', 10, 1, 1000),
     pgStatementTimeoutMs: integer(env, 'PG_STATEMENT_TIMEOUT_MS', 10_000, 100, 600_000),
     bodyLimitBytes: 1024 * 1024,
+    pageMaxBytes: integer(env, 'LIST_PAGE_MAX_BYTES', 4 * 1024 * 1024, 64 * 1024, 256 * 1024 * 1024),
     uploadMaxBytes: integer(env, 'UPLOAD_MAX_BYTES', 10 * 1024 * 1024, 1, 1024 * 1024 * 1024),
     uploadIdleTimeoutMs: integer(env, 'UPLOAD_IDLE_TIMEOUT_MS', 30_000, 100, 600_000),
     metrics: boolean(env, 'METRICS', true),

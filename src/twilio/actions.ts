@@ -33,6 +33,7 @@ export interface Actions {
 export interface ActionContext {
   tokens: PageTokens;
   origin: (request: FastifyRequest) => string;
+  config: { pageMaxBytes: number };
 }
 
 /** What the conformance test reads off each route (Fastify route `config`). */
@@ -64,7 +65,8 @@ export function registerActions(app: FastifyInstance, context: ActionContext, ac
     onList.push('GET');
     route('GET', path, { action: 'list', sidPrefix }, (request, reply) => {
       checkParents(request);
-      return list(request, (spec) => sendList(request, reply, { tokens: context.tokens, origin: context.origin(request) }, spec));
+      const listContext = { tokens: context.tokens, origin: context.origin(request), maxBytes: context.config.pageMaxBytes };
+      return list(request, (spec) => sendList(request, reply, listContext, spec));
     });
   }
   if (create) {

@@ -25,19 +25,32 @@ export interface ListSpec<T> {
 export interface ListContext {
   tokens: PageTokens;
   origin: string;
+  /**
+   * At most this many bytes of items per page (LIST_PAGE_MAX_BYTES): a page of big rows comes
+   * short, with a next_page_url, rather than as a response of tens of megabytes.
+   */
+  maxBytes: number;
 }
 
 type ListRequest = FastifyRequest<{ Querystring: Record<string, string | undefined> }>;
 
 /** The list routine, once: parse paging, open the token, read one page, link its neighbours. */
-export async function sendList<T>(request: FastifyRequest, reply: FastifyReply, { tokens, origin }: ListContext, spec: ListSpec<T>): Promise<FastifyReply> {
+export async function sendList<T>(request: FastifyRequest, reply: FastifyReply, { tokens, origin, maxBytes }: ListContext, spec: ListSpec<T>): Promise<FastifyReply> {
   const filters = spec.filters ?? [];
   // JSON, so that no filter value can make two scopes read alike.
   const scope = JSON.stringify([request.accountSid, spec.path, filters]);
   const parsed = parsePageRequest((request as ListRequest).query);
   const pageRequest = { ...parsed, cursor: parsed.token === undefined ? undefined : tokens.read(scope, parsed.token) };
-  const page = await readPage<T>(pageRequest, spec.keyOf, spec.read, (cursor) => tokens.mint(scope, cursor), spec.sortOf);
+  // Each row is rendered once: measured for the budget, then sent.
+  const rendered = new Map<T, string>();
+  const render = (row: T) => {
+    let json = rendered.get(row);
+    if (json === undefined) rendered.set(row, (json = spec.json(row, origin)));
+    return json;
+  };
+  const budget = { sizeOf: (row: T) => render(row).length, maxBytes };
+  const page = await readPage<T>(pageRequest, spec.keyOf, spec.read, (cursor) => tokens.mint(scope, cursor), spec.sortOf, budget);
   const meta = pageMeta({ listUrl: origin + spec.path, key: spec.key, filters }, pageRequest, page.nextToken, page.previousToken);
-  const items = page.rows.map((row) => spec.json(row, origin)).join(',');
+  const items = page.rows.map(render).join(',');
   return sendJson(reply, 200, `{${JSON.stringify(spec.key)}:[${items}],"meta":${JSON.stringify(meta)}}`);
 }

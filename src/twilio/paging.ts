@@ -178,6 +178,22 @@ export function keysetOfList<T>(items: readonly T[], query: KeysetQuery): Keyed<
   return keyed(start, start + query.limit);
 }
 
+/** What one page may cost: rows past `maxBytes` of their JSON go to the next page. */
+export interface PageBudget<T> {
+  sizeOf: (row: T) => number;
+  maxBytes: number;
+}
+
+/** How many of `rows`, in order, fit the budget; always at least one. */
+function withinBudget<T>(rows: readonly T[], { sizeOf, maxBytes }: PageBudget<T>): number {
+  let total = 0;
+  for (let i = 0; i < rows.length; i++) {
+    total += sizeOf(rows[i]!) + 1;
+    if (total > maxBytes && i > 0) return i;
+  }
+  return rows.length;
+}
+
 /**
  * Reads one page through `read`, asking for one row more than the page holds to learn
  * whether a page follows, and mints the neighbouring tokens.
@@ -188,12 +204,19 @@ export async function readPage<T>(
   read: (query: KeysetQuery) => Promise<T[]>,
   mint: (cursor: PageCursor) => string,
   sortOf?: (row: T) => string,
+  budget?: PageBudget<T>,
 ): Promise<{ rows: T[]; nextToken: string | null; previousToken: string | null }> {
   const { pageSize, cursor } = request;
   const descending = cursor?.direction === 'previous';
-  const rows = await read({ bound: cursor?.key, sortBound: cursor?.sort, descending, limit: pageSize + 1 });
-  const more = rows.length > pageSize;
+  let rows = await read({ bound: cursor?.key, sortBound: cursor?.sort, descending, limit: pageSize + 1 });
+  let more = rows.length > pageSize;
   if (more) rows.length = pageSize;
+  if (budget) {
+    // Rows come nearest the bound first: keep as many of those as the budget allows.
+    const kept = withinBudget(rows, budget);
+    more ||= kept < rows.length;
+    rows = rows.slice(0, kept);
+  }
   if (descending) rows.reverse();
   const hasNext = descending ? true : more;
   const hasPrevious = cursor === undefined ? false : descending ? more : true;
