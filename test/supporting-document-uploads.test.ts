@@ -145,6 +145,9 @@ for (const backend of backends) {
       assert.equal(stderr, '');
       assert.equal((JSON.parse(stdout) as { code: number }).code, 20001, 'curl -F File=name without @ sends text');
       await expectNothingLeft(server, before);
+      // Multipart is parsed on this resource only: elsewhere it stays an unread, empty form.
+      const endUser = await postForm(server.origin, server.account, documentForm({ FriendlyName: 'x', Type: 'individual' }), '/v2/RegulatoryCompliance/EndUsers');
+      await expectTwilioError(endUser, 400, 20001, /Missing required parameter FriendlyName/);
     });
 
     test('another account’s, unknown and malformed SIDs: the download is 404; other methods 405', async () => {
