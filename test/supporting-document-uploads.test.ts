@@ -7,6 +7,7 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { ConfigError, loadConfig } from '../src/config.js';
 import { openAndMigrate } from '../src/store/open.js';
 import { backends } from './support/backends.js';
 import { DOCUMENTS, documentForm, patternBytes, postForm, smallPdf } from './support/documents.js';
@@ -55,8 +56,21 @@ async function partialUpload(server: TestServer): Promise<net.Socket> {
   socket.write(patternBytes(150_000));
   for (let i = 0; i < 100 && (await count(server, 'supporting_document_uploads')) < 2; i++) await sleep(20);
   assert.ok((await count(server, 'supporting_document_uploads')) >= 2, 'the server staged the first chunks');
+  const listed = (await (await server.request('GET', `${DOCUMENTS}?PageSize=1000`)).json()) as { results: { friendly_name: string }[] };
+  assert.ok(!listed.results.some((d) => d.friendly_name === 'Stalled'), 'no document is visible while its file is arriving');
   return socket;
 }
+
+test('UPLOAD_MAX_BYTES and UPLOAD_IDLE_TIMEOUT_MS: defaults, and bad values stop start-up', () => {
+  const config = loadConfig({});
+  assert.equal(config.uploadMaxBytes, 10 * 1024 * 1024);
+  assert.equal(config.uploadIdleTimeoutMs, 30_000);
+  assert.equal(loadConfig({ UPLOAD_MAX_BYTES: '5242880' }).uploadMaxBytes, 5_242_880);
+  for (const value of ['0', '-1', '1.5', 'ten', String(2 ** 31)]) {
+    assert.throws(() => loadConfig({ UPLOAD_MAX_BYTES: value }), (err: unknown) => err instanceof ConfigError && /^UPLOAD_MAX_BYTES must be a whole number from 1 to 1073741824/.test(err.message));
+  }
+  assert.throws(() => loadConfig({ UPLOAD_IDLE_TIMEOUT_MS: '10' }), /UPLOAD_IDLE_TIMEOUT_MS must be a whole number from 100 to 600000/);
+});
 
 for (const backend of backends) {
   describe(`Supporting Document file uploads (${backend.name})`, () => {
