@@ -140,6 +140,10 @@ for (const backend of backends) {
       const noFile = (await plain.json()) as { sid: string; mime_type: string | null };
       assert.equal(noFile.mime_type, null);
       await expectTwilioError(await download(noFile.sid), 404, 20404, /\/File was not found/);
+      // A multipart update is read as an empty form: it changes nothing.
+      const update = await postForm(server.origin, server.account, documentForm({ FriendlyName: 'Renamed' }), `${DOCUMENTS}/${noFile.sid}`);
+      assert.equal(update.status, 200);
+      assert.equal(((await update.json()) as { friendly_name: string }).friendly_name, 'No file');
     });
 
     test('bad uploads get Twilio errors and leave nothing behind', async () => {
