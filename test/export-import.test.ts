@@ -5,7 +5,10 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Accounts } from '../src/accounts/accounts.js';
+import { Readable } from 'node:stream';
 import { EndUserStore } from '../src/resources/end-users/store.js';
+import { CHUNK_BYTES, UploadStaging } from '../src/resources/supporting-documents/staging.js';
+import { DocumentStore } from '../src/resources/supporting-documents/store.js';
 import type { Db, SqlValue } from '../src/store/db.js';
 import { openAndMigrate } from '../src/store/open.js';
 import type { ImportOptions } from '../src/transfer/ndjson.js';
@@ -15,6 +18,7 @@ import { newSid } from '../src/twilio/sid.js';
 import { backends } from './support/backends.js';
 import type { Backend } from './support/backends.js';
 import { cli, runCli } from './support/cli.js';
+import { patternBytes } from './support/documents.js';
 import type { Credentials, ServerProcess } from './support/server.js';
 import { basic, spawnServer } from './support/server.js';
 
@@ -366,6 +370,44 @@ for (const backend of backends) {
       assert.ok(ids.every((r) => Number(r.id) > 3));
       // Renumbered rows are recognised by SID when imported again.
       assert.deepEqual((await run(target, text, { renumber: true })).present.end_user, 5);
+    });
+
+    test('documents travel with their files: 16 chunks to a read and a batch, bytes as base64, nulls as null', async () => {
+      const source = await store();
+      const account = (await new Accounts(source).upsert({})).sid;
+      const documents = new DocumentStore(source);
+      const staging = new UploadStaging(source);
+      const bytes = patternBytes(CHUNK_BYTES * 20 + 5);
+      const uploadId = UploadStaging.newUploadId();
+      const staged = await staging.stage(uploadId, Readable.from([bytes.subarray(0, 100), bytes.subarray(100)]));
+      const doc = (name: string) => ({ sid: newSid('RD'), friendlyName: name, type: 'passport', attributes: '{"n":1}', now: twilioDate() });
+      const withFile = await documents.createWithFile(account, doc('file'), { uploadId, mimeType: 'application/pdf', ...staged });
+      await documents.create(account, doc('no file'));
+      assert.equal(staged.chunks, 21);
+
+      const { db, reads } = spy(source);
+      let text = '';
+      await exportStore(db, (t) => Promise.resolve(void (text += t)));
+      assert.deepEqual(reads.filter((r) => r.sql.includes('FROM supporting_document_files')).map((r) => r.rows), [16, 5]);
+      assert.match(text, /"friendly_name":"no file","type":"passport","attributes":"\{\\"n\\":1\}","mime_type":null,"file_size":null,"status":"draft","failure_reason":null,"errors":null/);
+      const firstChunk = JSON.parse(text.split('\n').find((l) => l.includes('"supporting_document_file"'))!) as { bytes: string; seq: number };
+      assert.equal(firstChunk.seq, 1);
+      assert.ok(Buffer.from(firstChunk.bytes, 'base64').equals(bytes.subarray(0, CHUNK_BYTES)));
+
+      const target = await store();
+      const spied = spy(target);
+      const summary = await run(spied.db, text);
+      assert.equal(summary.inserted.supporting_document, 2);
+      assert.equal(summary.inserted.supporting_document_file, 21);
+      assert.deepEqual(spied.batches.filter((b) => b.sql.includes('INTO supporting_document_files')).map((b) => b.rows), [16, 5]);
+      const copied: Buffer[] = [];
+      for (let seq = 0, chunk; (chunk = await new DocumentStore(target).chunkAfter(withFile.sid, seq)); seq = chunk.seq) copied.push(chunk.bytes);
+      assert.ok(Buffer.concat(copied).equals(bytes), 'the file is byte for byte the same');
+      assert.equal(withoutHeader(await exported(target)), withoutHeader(text));
+      assert.equal((await run(target, text)).present.supporting_document_file, 21, 're-import finds every chunk present');
+
+      await assert.rejects(run(await store(), text.replace('"bytes":"', '"bytes":"!')), /supporting_document_file\.bytes must be base64/);
+      await assert.rejects(run(await store(), text.replace('"file_size":null', '"file_size":12')), /mime_type and file_size are both set/);
     });
 
     test('bad input is refused with its line number', async () => {

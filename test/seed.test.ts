@@ -4,6 +4,7 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { seedEndUsers } from '../src/resources/end-users/seed.js';
+import { seedDocuments } from '../src/resources/supporting-documents/seed.js';
 import { openAndMigrate } from '../src/store/open.js';
 import { backends } from './support/backends.js';
 import { projectRoot } from './support/paths.js';
@@ -56,12 +57,44 @@ for (const backend of backends) {
       }
     });
 
+    test('seeded Supporting Documents are spread over the accounts, each with a PDF that downloads', async () => {
+      const url = await backend.fresh();
+      const db = await openAndMigrate(url);
+      const { accountSids } = await seedEndUsers(db, { count: 0, accounts: 3, token: 'seed-test-token' });
+      assert.equal(await seedDocuments(db, accountSids, 7, { chunkRows: 3 }), 7);
+      await db.close();
+
+      const server = await startServer(url);
+      try {
+        const perAccount = [];
+        for (const sid of accountSids) {
+          const auth = { sid, token: 'seed-test-token' };
+          const documents = await server.sdk(auth).numbers.v2.regulatoryCompliance.supportingDocuments.list({ pageSize: 2 });
+          perAccount.push(documents.length);
+          for (const document of documents) {
+            assert.match(document.sid, /^RD[0-9a-f]{32}$/);
+            assert.equal(document.status, 'draft');
+            assert.equal(document.mimeType, 'application/pdf');
+            assert.ok(['passport', 'utility_bill', 'business_registration'].includes(document.type));
+            const file = await server.request('GET', `/v2/RegulatoryCompliance/SupportingDocuments/${document.sid}/File`, { auth });
+            assert.equal(file.status, 200);
+            assert.match(Buffer.from(await file.arrayBuffer()).toString('latin1'), /^%PDF-1\.4\n[\s\S]*%%EOF\n$/);
+          }
+        }
+        assert.deepEqual(perAccount, [3, 2, 2]);
+      } finally {
+        await server.close();
+      }
+    });
+
     test('`regcomp seed` loads end users and prints the accounts and their token', async () => {
       const url = await backend.fresh();
       const { stdout } = await run(process.execPath, [
         path.join(projectRoot, 'bin/regcomp.js'), '--database-url', url, 'seed', '--count', '25', '--accounts', '2', '--token', 'cli-seed-token',
+        '--documents', '3',
       ]);
-      const printed = JSON.parse(stdout) as { auth_token: string; end_users: number; account_sids: string[] };
+      const printed = JSON.parse(stdout) as { auth_token: string; end_users: number; supporting_documents: number; account_sids: string[] };
+      assert.equal(printed.supporting_documents, 3);
       assert.equal(printed.auth_token, 'cli-seed-token');
       assert.equal(printed.end_users, 25);
       assert.equal(printed.account_sids.length, 2);
@@ -75,6 +108,8 @@ for (const backend of backends) {
           counts.push(((await response.json()) as { results: unknown[] }).results.length);
         }
         assert.deepEqual(counts, [13, 12]);
+        const documents = await server.request('GET', '/v2/RegulatoryCompliance/SupportingDocuments', { auth: { sid: printed.account_sids[0]!, token: 'cli-seed-token' } });
+        assert.equal(((await documents.json()) as { results: unknown[] }).results.length, 2);
       } finally {
         await server.close();
       }

@@ -16,7 +16,7 @@ function describeCounts(counts: Counts): string {
 program
   .command('export')
   .description(
-    'Write the whole store (settings, accounts with their token hashes, API keys, end users) as NDJSON, ' +
+    'Write the whole store (settings, accounts with their token hashes, API keys, end users, supporting documents and their files) as NDJSON, ' +
       'streaming; progress on stderr. The output holds credential hashes: keep it as safe as the database',
   )
   .option('--file <path>', 'write here instead of to stdout')

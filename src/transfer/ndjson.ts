@@ -11,6 +11,8 @@ import { transferTables } from './tables.js';
  *   {"kind":"account","sid":"AC…","friendly_name":"…","auth_token_hash":"scrypt$…",…}
  *   {"kind":"api_key","sid":"SK…","account_sid":"AC…",…}
  *   {"kind":"end_user","id":1,"sid":"IT…","account_sid":"AC…","attributes":"{…}",…}
+ *   {"kind":"supporting_document","id":1,"sid":"RD…",…,"mime_type":null,…}
+ *   {"kind":"supporting_document_file","id":1,"document_sid":"RD…","seq":1,"bytes":"JVBERi0…"}
  *   {"kind":"footer","counts":{"setting":1,"account":1,"api_key":1,"end_user":1}}
  *
  * Each row is its table's stored columns, unchanged (attributes stay the exact stored text;

@@ -1,5 +1,6 @@
 import { hashSecret, newAuthToken } from '../../accounts/secrets.js';
 import type { Db, SqlValue } from '../../store/db.js';
+import { insertRows } from '../../store/insert-rows.js';
 import { twilioDate } from '../../twilio/dates.js';
 import { newSid } from '../../twilio/sid.js';
 
@@ -85,35 +86,6 @@ export async function seedEndUsers(db: Db, options: SeedOptions): Promise<SeedRe
   // PostgreSQL plans from statistics that autovacuum would gather only later.
   if (db.dialect === 'postgres') await db.run('ANALYZE accounts, end_users');
   return { accountSids, token, endUsers: count, ms: performance.now() - started };
-}
-
-/**
- * Inserts `rows` with multi-row `INSERT … VALUES (…), (…)` statements, `perStatement` rows
- * each, `perTransaction` rows per `Db.batch` call: one round trip per statement rather than
- * per row, which is what makes bulk loads into PostgreSQL fast.
- */
-async function insertRows(
-  db: Db,
-  table: string,
-  columns: readonly string[],
-  rows: readonly (readonly SqlValue[])[],
-  perStatement: number,
-  perTransaction: number,
-): Promise<void> {
-  const placeholders = `(${columns.map(() => '?').join(', ')})`;
-  const sqlFor = (n: number) =>
-    `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from({ length: n }, () => placeholders).join(', ')}`;
-  for (let start = 0; start < rows.length; start += perTransaction) {
-    const chunk = rows.slice(start, start + perTransaction);
-    const full = Math.floor(chunk.length / perStatement);
-    if (full > 0) {
-      const lists: SqlValue[][] = [];
-      for (let s = 0; s < full; s++) lists.push(chunk.slice(s * perStatement, (s + 1) * perStatement).flat());
-      await db.batch(sqlFor(perStatement), lists);
-    }
-    const rest = chunk.slice(full * perStatement);
-    if (rest.length > 0) await db.batch(sqlFor(rest.length), [rest.flat()]);
-  }
 }
 
 const FIRST_NAMES = [

@@ -20,7 +20,8 @@ export function registerDownload(app: FastifyInstance, path: string, store: Docu
       .header('content-disposition', `attachment; filename="${sid}"`)
       // A stored upload is the client's bytes: never let a browser guess it is something else.
       .header('x-content-type-options', 'nosniff')
-      .send(Readable.from(chunks(store, sid, doc.file_size)));
+      // One chunk read ahead at most: the next is read only once the socket has taken this one.
+      .send(Readable.from(chunks(store, sid, doc.file_size), { highWaterMark: 1 }));
   });
   refuseOtherMethods(app, url, ['GET']);
 }

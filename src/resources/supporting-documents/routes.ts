@@ -35,6 +35,10 @@ declare module 'fastify' {
 export function registerSupportingDocumentRoutes(app: FastifyInstance, context: ResourceContext): void {
   void app.register(async (scope) => {
     await scope.register(multipart);
+    // A refused upload may still be arriving: close the connection rather than read the rest.
+    scope.addHook('onSend', async (request, reply) => {
+      if (reply.statusCode >= 400 && request.isMultipart()) void reply.header('connection', 'close');
+    });
     registerRoutes(scope, context);
   });
 }
