@@ -59,6 +59,7 @@ for (const backend of backends) {
       assert.equal((await rc().bundles(bundle.sid).evaluations(evaluation.sid).fetch()).status, 'compliant');
 
       await expectTwilioError(await server.request('DELETE', `/v2/RegulatoryCompliance/EndUsers/${endUser.sid}`), 400, 21644);
+      await expectTwilioError(await server.request('DELETE', `/v2/RegulatoryCompliance/SupportingDocuments/${documents[0]!.sid}`), 400, 21645);
       await rc().bundles(bundle.sid).update({ status: 'pending-review' });
       await expectTwilioError(
         await server.request('POST', `/v2/RegulatoryCompliance/Bundles/${bundle.sid}/ItemAssignments`, { body: `ObjectSid=${endUser.sid}` }),
@@ -76,6 +77,19 @@ for (const backend of backends) {
       assert.deepEqual(forms, ['pending-review', 'twilio-approved']);
       assert.equal((await rc().bundles(bundle.sid).fetch()).status, 'twilio-approved');
       for (const document of documents) assert.equal((await rc().supportingDocuments(document.sid).fetch()).status, 'approved');
+    });
+
+    test('a document of a bundle under review cannot be deleted (21646); withdrawn, it is a draft again', async () => {
+      const bundle = await rc().bundles.create({ friendlyName: 'Held', email: 'x@example.com', regulationSid: GERMANY });
+      await server.request('POST', `/regcomp/Bundles/${bundle.sid}/ReviewPolicy`, { body: 'Policy=manual' });
+      const document = await rc().supportingDocuments.create({ friendlyName: 'Bill', type: 'utility_bill' });
+      await rc().bundles(bundle.sid).itemAssignments.create({ objectSid: document.sid });
+      await rc().bundles(bundle.sid).update({ status: 'pending-review' });
+      assert.equal((await rc().supportingDocuments(document.sid).fetch()).status, 'pending-review');
+      await expectTwilioError(await server.request('DELETE', `/v2/RegulatoryCompliance/SupportingDocuments/${document.sid}`), 400, 21646);
+      await rc().bundles(bundle.sid).update({ status: 'draft' });
+      assert.equal((await rc().supportingDocuments(document.sid).fetch()).status, 'draft');
+      await expectTwilioError(await server.request('DELETE', `/v2/RegulatoryCompliance/SupportingDocuments/${document.sid}`), 400, 21645);
     });
 
     test('a non-compliant bundle is rejected by the evaluate policy, its failing results as the reason', async () => {

@@ -43,6 +43,15 @@ export interface ActionConfig {
   sidPrefix: string;
 }
 
+// Fastify's route config is a weak type once a plugin (@fastify/multipart) adds a property to
+// it; ActionConfig must share properties with it to be assignable.
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    action?: ActionConfig['action'];
+    sidPrefix?: string;
+  }
+}
+
 export function registerActions(app: FastifyInstance, context: ActionContext, actions: Actions): void {
   const { path, parents = {} } = actions;
   const checkParents = (request: FastifyRequest): void => {

@@ -1,7 +1,8 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { ActionConfig } from '../../twilio/actions.js';
+import { isForeignKeyViolation } from '../../store/db.js';
 import { registerActions } from '../../twilio/actions.js';
+import { errors } from '../../twilio/errors.js';
 import { formOf } from '../../twilio/form.js';
 import { notFound } from '../../twilio/reply.js';
 import { newSid } from '../../twilio/sid.js';
@@ -18,15 +19,6 @@ import type { DocumentRow } from './view.js';
 import { SUPPORTING_DOCUMENTS_PATH, documentJson } from './view.js';
 
 const PATH = '/SupportingDocuments';
-
-// @fastify/multipart's types add `multipartOptions` to Fastify's route config, which makes it a
-// weak type that actions.ts's ActionConfig shares no property with: declare those properties too.
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    action?: ActionConfig['action'];
-    sidPrefix?: string;
-  }
-}
 
 /**
  * The resource's routes, in a context of their own: only there does `multipart/form-data` reach
@@ -94,7 +86,13 @@ function registerRoutes(app: FastifyInstance, context: ResourceContext): void {
           : await store.update(request.accountSid, sid, { ...changes, now: now() });
       return json(request)(row);
     },
-    remove: (request, sid) => store.delete(request.accountSid, sid),
+    remove: async (request, sid) => {
+      const deleted = await store.delete(request.accountSid, sid).catch((err: unknown) => {
+        throw isForeignKeyViolation(err) ? errors.documentAssigned() : err;
+      });
+      if (deleted === 'under-review') throw errors.documentUnderReview();
+      return deleted;
+    },
   });
   registerDownload(app, PATH, store);
   registerSweeps(app, staging);

@@ -78,9 +78,19 @@ export class DocumentStore {
     );
   }
 
-  /** The file's chunks go with the row (ON DELETE CASCADE): one atomic statement. */
-  async delete(accountSid: string, sid: string): Promise<boolean> {
-    return (await this.db.run('DELETE FROM supporting_documents WHERE sid = ? AND account_sid = ?', [sid, accountSid])).changes > 0;
+  /**
+   * The file's chunks go with the row (ON DELETE CASCADE): one atomic statement, refused while
+   * the document is under review ('under-review', 21646) and, by the assignment's foreign key,
+   * while it is assigned to a bundle (the caller maps that violation to 21645).
+   */
+  async delete(accountSid: string, sid: string): Promise<boolean | 'under-review'> {
+    const { changes } = await this.db.run(
+      "DELETE FROM supporting_documents WHERE sid = ? AND account_sid = ? AND status <> 'pending-review'",
+      [sid, accountSid],
+    );
+    if (changes > 0) return true;
+    const row = await this.db.get<{ status: string }>('SELECT status FROM supporting_documents WHERE sid = ? AND account_sid = ?', [sid, accountSid]);
+    return row ? 'under-review' : false;
   }
 
   page(accountSid: string, query: KeysetQuery): Promise<DocumentRow[]> {
