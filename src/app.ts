@@ -3,13 +3,15 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { Accounts } from './accounts/accounts.js';
 import type { Config } from './config.js';
+import { guardedServerOptions, registerHttpGuards } from './http-guards.js';
 import { registerMetrics } from './metrics.js';
 import { loadEndUserTypes } from './resources/end-user-types/load.js';
 import { resources } from './resources/index.js';
 import type { Db } from './store/db.js';
 import { Authenticator } from './twilio/auth.js';
 import { registerErrorHandling } from './twilio/error-handler.js';
-import { registerFormParsing } from './twilio/form.js';
+import { parseQuery, registerFormParsing } from './twilio/form.js';
+import { accountLimit, clientOf } from './twilio/limits.js';
 import { PageTokens } from './twilio/paging.js';
 
 declare module 'fastify' {
@@ -38,18 +40,23 @@ export async function buildApp({ config, db, logger = false }: AppOptions): Prom
     logger,
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
-    return503OnClosing: true,
+    ...guardedServerOptions(config),
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200, querystringParser: parseQuery },
     // Below info no line is about a request but a failure's, which names its request itself:
     // skip the child logger Fastify would otherwise build for every request.
     childLoggerFactory: (parent, bindings, options) => (REQUEST_LEVELS.has(parent.level) ? parent.child(bindings, options) : parent),
   });
+  registerHttpGuards(app, config);
   registerFormParsing(app);
   registerErrorHandling(app);
   if (config.metrics) registerMetrics(app);
 
   const tokens = new PageTokens(await pageTokenSecret(db));
-  const authenticator = new Authenticator(new Accounts(db), config.credentialCacheMs);
+  const authenticator = new Authenticator(new Accounts(db), config.credentialCacheMs, {
+    failuresPerMinute: config.authFailureLimit,
+    queueLimit: config.authQueueLimit,
+  });
+  const limitAccount = accountLimit(config.accountRateLimit);
   app.decorate('authenticator', authenticator);
   app.decorateRequest('accountSid', '');
 
@@ -66,7 +73,8 @@ export async function buildApp({ config, db, logger = false }: AppOptions): Prom
   await app.register(
     (api, _options, done) => {
       api.addHook('onRequest', async (request) => {
-        request.accountSid = await authenticator.authenticate(request.headers.authorization);
+        request.accountSid = await authenticator.authenticate(request.headers.authorization, clientOf(request));
+        limitAccount(request.accountSid);
       });
       for (const resource of resources) resource.register(api, { db, tokens, config, endUserTypes });
       done();

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import fs from 'node:fs';
 
 /** Environment -> validated, typed configuration. A bad value stops start-up with a clear message. */
 export interface Config {
@@ -20,6 +21,18 @@ export interface Config {
   endUserTypesFile: string | undefined;
   /** `open`: any JSON object (within limits), like Twilio; `strict`: checked against the type. */
   attributesValidation: AttributesValidation;
+  /** A whole request (headers and body) must arrive within this, else 408 and the socket closes. */
+  requestTimeoutMs: number;
+  /** The request's headers must arrive within this (at most requestTimeoutMs). */
+  headersTimeoutMs: number;
+  /** Open connections at most; more are dropped as they arrive (and logged). */
+  maxConnections: number;
+  /** Requests per second per account (a token bucket holding as many); 0: no limit. */
+  accountRateLimit: number;
+  /** Failed authentications per minute per client address and per username (burst as many). */
+  authFailureLimit: number;
+  /** Credential checks (scrypt) waiting or running at most; beyond it, 429. */
+  authQueueLimit: number;
 }
 
 export const ATTRIBUTES_VALIDATION_MODES = ['open', 'strict'] as const;
@@ -42,6 +55,11 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('set both TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN, or neither');
   }
   const endUserTypesFile = optional(env, 'END_USER_TYPES_FILE');
+  const requestTimeoutMs = integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 100, 600_000);
+  const headersTimeoutMs = integer(env, 'HEADERS_TIMEOUT_MS', Math.min(10_000, requestTimeoutMs), 100, 600_000);
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError(`HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not be above REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
+  }
   return {
     host: optional(env, 'HOST') ?? '127.0.0.1',
     port: integer(env, 'PORT', 3000, 0, 65535),
@@ -58,6 +76,12 @@ export function loadConfig(env: Env = process.env): Config {
     metrics: boolean(env, 'METRICS', true),
     endUserTypesFile: endUserTypesFile === undefined ? undefined : path.resolve(endUserTypesFile),
     attributesValidation: oneOf(env, 'ATTRIBUTES_VALIDATION', 'open', ATTRIBUTES_VALIDATION_MODES),
+    requestTimeoutMs,
+    headersTimeoutMs,
+    maxConnections: integer(env, 'MAX_CONNECTIONS', defaultMaxConnections(), 1, 1_000_000),
+    accountRateLimit: integer(env, 'ACCOUNT_RATE_LIMIT', 1000, 0, 1_000_000),
+    authFailureLimit: integer(env, 'AUTH_FAILURE_LIMIT', 100, 1, 1_000_000),
+    authQueueLimit: integer(env, 'AUTH_QUEUE_LIMIT', 64, 1, 100_000),
   };
 }
 
@@ -90,4 +114,19 @@ function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: r
     throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got ${raw}`);
   }
   return raw as T;
+}
+
+/**
+ * The default for MAX_CONNECTIONS: the process's soft limit on open files, less room for the
+ * database, log and other descriptors; 10 000 where the limit cannot be read.
+ */
+export function defaultMaxConnections(): number {
+  try {
+    const limits = fs.readFileSync('/proc/self/limits', 'utf8');
+    const soft = /^Max open files\s+(\d+|unlimited)/m.exec(limits)?.[1];
+    if (soft === undefined || soft === 'unlimited') return 10_000;
+    return Math.max(16, Number(soft) - 100);
+  } catch {
+    return 10_000;
+  }
 }

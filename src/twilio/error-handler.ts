@@ -20,8 +20,14 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => sendError(reply, errors.notFound(request.url.split('?')[0]!)));
 }
 
+/** Headers every answer carries, errors included (set here too: some errors skip onSend). */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Cache-Control': 'no-store',
+  'X-Content-Type-Options': 'nosniff',
+};
+
 export function sendError(reply: FastifyReply, error: TwilioError): FastifyReply {
-  return reply.code(error.status).headers(error.headers).type('application/json; charset=utf-8').send(error.toJSON());
+  return reply.code(error.status).headers(SECURITY_HEADERS).headers(error.headers).type('application/json; charset=utf-8').send(error.toJSON());
 }
 
 function toTwilioError(error: FastifyError): TwilioError {
