@@ -71,8 +71,12 @@ export class Authenticator {
     const known = this.valid.get(header);
     if (known && Date.now() - known.checkedAt < this.ttlMs) return known.accountSid!;
     const [username, secret] = decodeBasic(header);
-    const wait = Math.max(this.failuresByClient.wait(context.client), username ? this.failuresByUsername.wait(username) : 0);
-    if (wait > 0) throw errors.tooManyRequests(wait);
+    // Over a failure budget: refused before any work. A header that was valid is exempt: its
+    // revalidation is one read, and its client must not pay for someone else's attack.
+    if (!known) {
+      const wait = Math.max(this.failuresByClient.wait(context.client), username ? this.failuresByUsername.wait(username) : 0);
+      if (wait > 0) throw errors.tooManyRequests(wait);
+    }
     const verdict = await this.revalidate(header, username, secret, known ?? this.failed.get(header), context);
     if (verdict.accountSid === null) {
       this.failuresByClient.take(context.client);
