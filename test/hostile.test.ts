@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { describe, test } from 'node:test';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { loggerOptions } from '../src/logger.js';
+import type { Db } from '../src/store/db.js';
+import { openAndMigrate } from '../src/store/open.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { backends } from './support/backends.js';
 import type { RawAnswer } from './support/raw-http.js';
@@ -50,6 +58,43 @@ async function assertTwilioResponse(response: Response, status: number, code: nu
 }
 
 for (const backend of backends) {
+  describe(`connection limit (${backend.name})`, () => {
+    let app: FastifyInstance;
+    let db: Db;
+    let origin: string;
+    const lines: string[] = [];
+    before(async () => {
+      const url = await backend.fresh();
+      db = await openAndMigrate(url);
+      const stream = new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          lines.push(chunk.toString());
+          done();
+        },
+      });
+      const config = loadConfig({ DATABASE_URL: url, MAX_CONNECTIONS: '20', REQUEST_TIMEOUT_MS: '1000', HEADERS_TIMEOUT_MS: '1000' });
+      app = await buildApp({ config, db, logger: { ...(loggerOptions('warn') as object), stream } });
+      await app.listen({ host: '127.0.0.1', port: 0 });
+      origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    });
+    after(async () => {
+      await app?.close();
+      await db?.close();
+      await backend.cleanup();
+    });
+
+    test('connections beyond MAX_CONNECTIONS are dropped and logged; stalled ones are cut; then the server serves', async () => {
+      const stalled = Array.from({ length: 30 }, () =>
+        rawExchange(origin, 'POST /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10', { boundMs: BOUND_MS, untilClose: true }),
+      );
+      const answers = await Promise.all(stalled);
+      assert.ok(answers.every((a) => a.closed), 'every connection is closed within the bound');
+      assert.ok(answers.some((a) => a.status === undefined && a.text === ''), 'some were dropped unanswered');
+      assert.ok(lines.some((l) => l.includes('connection limit reached')), lines.join(''));
+      assert.equal((await fetch(`${origin}/healthz`)).status, 200);
+    });
+  });
+
   describe(`hostile HTTP (${backend.name})`, () => {
     const server = serverFor(backend, { REQUEST_TIMEOUT_MS: '1000', HEADERS_TIMEOUT_MS: '1000' });
     const auth = () => basic(server.account.sid, server.account.token);

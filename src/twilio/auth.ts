@@ -143,6 +143,8 @@ export class Authenticator {
   }
 
   private remember(header: string, verdict: Verdict): void {
+    // An over-long header is never valid, and is not worth its memory.
+    if (header.length > MAX_HEADER_LENGTH) return;
     this.valid.delete(header);
     this.failed.delete(header);
     const map = verdict.accountSid === null ? this.failed : this.valid;
