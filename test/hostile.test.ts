@@ -208,6 +208,23 @@ for (const backend of backends) {
       assert.ok(list.results.every((r) => !r.friendly_name.includes('\ufffd')), 'nothing replaced was stored');
     });
 
+    test('odd Content-Type and Content-Length headers get Twilio-shaped answers', async () => {
+      for (const contentType of [';;;', 'application/x-www-form-urlencoded; charset', '/', 'a'.repeat(2000)]) {
+        const response = await server.request('POST', LIST, { body: 'FriendlyName=A&Type=individual', headers: { 'content-type': contentType } });
+        const text = await response.text();
+        assert.ok([201, 400, 415].includes(response.status), `${contentType}: ${response.status} ${text}`);
+        if (response.status !== 201) {
+          const body = JSON.parse(text) as TwilioErrorBody;
+          assert.deepEqual(Object.keys(body).sort(), ['code', 'message', 'more_info', 'status'], text);
+          assert.equal(body.code, body.status === 400 ? (body.code === 20400 ? 20400 : 20001) : 20000 + body.status, text);
+        }
+      }
+      for (const length of ['abc', '-1', '1, 2']) {
+        const answer = await rawExchange(server.origin, head('POST', LIST, [`Authorization: ${auth()}`, `Content-Length: ${length}`]) + 'a', { boundMs: BOUND_MS, untilClose: true });
+        assertTwilio(answer, 400, 20400);
+      }
+    });
+
     test('a 1 MiB form is answered on unknown paths and known ones (linear decoding, no parse before routing)', async () => {
       const plus = '+'.repeat(1024 * 1024 - 100);
       const unknown = await fetch(`${server.origin}/nothing`, { method: 'POST', body: plus, headers: { 'content-type': 'application/x-www-form-urlencoded' } });

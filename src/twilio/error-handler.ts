@@ -35,7 +35,8 @@ function toTwilioError(error: FastifyError): TwilioError {
   if (error instanceof DatabaseUnavailableError) return errors.unavailable();
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return errors.bodyTooLarge(1024 * 1024);
   const status = error.statusCode ?? 500;
-  // Fastify's own 4xx (bad Content-Length, malformed URL…): a clean 400-class Twilio error.
-  if (status >= 400 && status < 500) return new TwilioError(status, 20001, `Invalid request: ${error.message}`);
+  // Fastify's own 4xx (bad Content-Length, malformed Content-Type…): a clean 400-class Twilio
+  // error; beyond 400, its code follows the 20xxx = HTTP-status pattern (415: 20415).
+  if (status >= 400 && status < 500) return new TwilioError(status, status === 400 ? 20001 : 20000 + status, `Invalid request: ${error.message}`);
   return errors.internal();
 }
