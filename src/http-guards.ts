@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyHttpOptions, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from './config.js';
 import { SECURITY_HEADERS, sendError } from './twilio/error-handler.js';
@@ -79,6 +80,11 @@ export function registerHttpGuards(app: FastifyInstance, config: Config): void {
   });
 
   const server = app.server;
+  // CONNECT never reaches a route: Node hands its socket over (and, with no listener, drops it).
+  server.on('connect', (_request: http.IncomingMessage, socket: Duplex) => {
+    socket.on('error', () => socket.destroy());
+    writeRawError(socket, errors.methodNotAllowed([]));
+  });
   server.maxConnections = config.maxConnections;
   // Connections over the limit are closed by Node as they are accepted; say so, at most once
   // every 10 s, so a flood neither goes unnoticed nor floods the log.
@@ -157,6 +163,11 @@ function onClientError(this: FastifyInstance, err: NodeJS.ErrnoException, socket
       : err.code === 'HPE_HEADER_OVERFLOW'
         ? errors.headersTooLarge()
         : errors.badRequest('malformed HTTP request');
+  writeRawError(socket, error);
+}
+
+/** A Twilio error written straight to a socket no response object owns; then it is closed. */
+function writeRawError(socket: Duplex, error: TwilioError): void {
   const body = JSON.stringify(error.toJSON());
   const headers = { ...SECURITY_HEADERS, ...error.headers };
   const lines = [

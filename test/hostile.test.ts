@@ -170,6 +170,8 @@ for (const backend of backends) {
           assert.equal(answer.headers.allow, allow, `${method} ${path}`);
         }
       }
+      // CONNECT is handed over by Node before routing: still Twilio's 405.
+      assertTwilio(await rawExchange(server.origin, 'CONNECT 127.0.0.1:1 HTTP/1.1\r\nHost: 127.0.0.1:1\r\n\r\n', { boundMs: BOUND_MS, untilClose: true }), 405, 20004);
       // Unknown paths stay 404 for any method.
       assertTwilio(await rawExchange(server.origin, head('QUERY', '/v2/RegulatoryCompliance/Nothing'), { boundMs: BOUND_MS }), 404, 20404);
     });
