@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Accounts } from '../src/accounts/accounts.js';
 import { newAuthToken } from '../src/accounts/secrets.js';
@@ -7,7 +7,9 @@ import { Authenticator } from '../src/twilio/auth.js';
 import type { TwilioError } from '../src/twilio/errors.js';
 import { newSid } from '../src/twilio/sid.js';
 import { backends } from './support/backends.js';
-import { basic, serverFor } from './support/server.js';
+import { cli } from './support/cli.js';
+import type { TestServer } from './support/server.js';
+import { basic, serverFor, startServer } from './support/server.js';
 import { sdkClient } from './support/twilio-client.js';
 
 /**
@@ -98,6 +100,28 @@ for (const backend of backends) {
       await Promise.all(gone);
       const fresh = await server.newAccount();
       assert.equal((await get(basic(fresh.sid, fresh.token), '192.0.2.200')).status, 200);
+    });
+  });
+
+  describe(`credentials made with the CLI (${backend.name})`, () => {
+    let url: string;
+    let server: TestServer;
+    before(async () => {
+      url = await backend.fresh();
+      server = await startServer(url);
+    });
+    after(async () => {
+      await server?.close();
+      await backend.cleanup();
+    });
+
+    test('an account made with the CLI works at once, though its credentials were refused just before', async () => {
+      const sid = newSid('AC');
+      const token = newAuthToken();
+      const get = () => fetch(server.origin + LIST, { headers: { authorization: basic(sid, token) } });
+      assert.equal((await get()).status, 401);
+      await cli(url, ['accounts', 'create', '--sid', sid, '--token', token]);
+      assert.equal((await get()).status, 200);
     });
   });
 
