@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Accounts } from '../src/accounts/accounts.js';
-import { newAuthToken } from '../src/accounts/secrets.js';
+import { hashSecret, newAuthToken } from '../src/accounts/secrets.js';
 import { Authenticator } from '../src/twilio/auth.js';
 import type { TwilioError } from '../src/twilio/errors.js';
 import { newSid } from '../src/twilio/sid.js';
@@ -166,5 +166,27 @@ describe('credential checks of clients that have gone', () => {
     const second = authenticator.authenticate(header(2), { client: 'b', gone: () => true });
     await assert.rejects(first, (err: TwilioError) => err.code === 20003);
     await assert.rejects(second, (err: TwilioError) => err.code === 20408);
+  });
+
+  test('a flood of distinct bad headers never evicts a valid verdict', async () => {
+    const sid = newSid('AC');
+    const token = newAuthToken();
+    const hash = await hashSecret(token);
+    let reads = 0;
+    const source = {
+      findCredential: (username: string) => {
+        reads++;
+        return Promise.resolve(username === sid ? { account_sid: sid, hash } : undefined);
+      },
+    };
+    const authenticator = new Authenticator(source, 60_000, { maxEntries: 5 });
+    const client = (n: number) => ({ client: `c${n}`, gone: () => false });
+    assert.equal(await authenticator.authenticate(basic(sid, token), client(0)), sid);
+    for (let i = 1; i <= 20; i++) {
+      await assert.rejects(authenticator.authenticate(basic(newSid('AC'), 'bad'), client(i)), (err: TwilioError) => err.code === 20003);
+    }
+    const before = reads;
+    assert.equal(await authenticator.authenticate(basic(sid, token), client(99)), sid);
+    assert.equal(reads, before, 'answered from memory');
   });
 });
