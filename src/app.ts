@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fast
 import { randomBytes } from 'node:crypto';
 import { Accounts } from './accounts/accounts.js';
 import type { Config } from './config.js';
+import { guardedServerOptions, registerHttpGuards } from './http-guards.js';
 import { registerMetrics } from './metrics.js';
 import type { Background } from './lifecycle/background.js';
 import { registerBackground } from './lifecycle/background.js';
@@ -13,8 +14,9 @@ import { resources } from './resources/index.js';
 import type { Db } from './store/db.js';
 import { Authenticator } from './twilio/auth.js';
 import { registerErrorHandling } from './twilio/error-handler.js';
-import { registerFormParsing } from './twilio/form.js';
 import { twilioDate } from './twilio/dates.js';
+import { parseQuery, registerFormParsing } from './twilio/form.js';
+import { accountLimit, clientOf } from './twilio/limits.js';
 import { PageTokens } from './twilio/paging.js';
 import { API_PREFIX, originOf } from './twilio/urls.js';
 
@@ -44,12 +46,13 @@ export async function buildApp({ config, db, logger = false, clock = Date.now }:
     logger,
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
-    return503OnClosing: true,
+    ...guardedServerOptions(config),
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200, querystringParser: parseQuery },
     // Below info no line is about a request but a failure's, which names its request itself:
     // skip the child logger Fastify would otherwise build for every request.
     childLoggerFactory: (parent, bindings, options) => (REQUEST_LEVELS.has(parent.level) ? parent.child(bindings, options) : parent),
   });
+  registerHttpGuards(app, config);
   registerFormParsing(app);
   registerErrorHandling(app);
   if (config.metrics) registerMetrics(app);
@@ -57,7 +60,11 @@ export async function buildApp({ config, db, logger = false, clock = Date.now }:
   const tokens = new PageTokens(await pageTokenSecret(db));
   const now = () => twilioDate(new Date(clock()));
   const background = registerBackground(app, db, config, clock, evaluationJudge(catalogues));
-  const authenticator = new Authenticator(new Accounts(db), config.credentialCacheMs);
+  const authenticator = new Authenticator(new Accounts(db), config.credentialCacheMs, {
+    failuresPerMinute: config.authFailureLimit,
+    queueLimit: config.authQueueLimit,
+  });
+  const limitAccount = accountLimit(config.accountRateLimit);
   app.decorateRequest('accountSid', '');
 
   app.get('/healthz', () => ({ status: 'ok' }));
@@ -74,7 +81,8 @@ export async function buildApp({ config, db, logger = false, clock = Date.now }:
   /** Both the Twilio API and regcomp's control API take Twilio's credentials. */
   const authenticated = (register: (scope: FastifyInstance) => void) => (scope: FastifyInstance, _options: unknown, done: () => void) => {
     scope.addHook('onRequest', async (request) => {
-      request.accountSid = await authenticator.authenticate(request.headers.authorization);
+      request.accountSid = await authenticator.authenticate(request.headers.authorization, clientOf(request));
+      limitAccount(request.accountSid);
     });
     register(scope);
     done();

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { ReviewSettings } from './lifecycle/policy.js';
 import { REVIEW_POLICIES } from './lifecycle/policy.js';
+import fs from 'node:fs';
 
 /** Environment -> validated, typed configuration. A bad value stops start-up with a clear message. */
 export interface Config {
@@ -39,6 +40,18 @@ export interface Config {
   /** How often an instance looks for due review steps and callbacks. */
   backgroundTickMs: number;
   callbacks: CallbackConfig;
+  /** A whole request (headers and body) must arrive within this, else 408 and the socket closes. */
+  requestTimeoutMs: number;
+  /** The request's headers must arrive within this (at most requestTimeoutMs). */
+  headersTimeoutMs: number;
+  /** Open connections at most; more are dropped as they arrive (and logged). */
+  maxConnections: number;
+  /** Requests per second per account (a token bucket holding as many); 0: no limit. */
+  accountRateLimit: number;
+  /** Failed authentications per minute per client address and per username (burst as many). */
+  authFailureLimit: number;
+  /** Credential checks (scrypt) waiting or running at most; beyond it, 429. */
+  authQueueLimit: number;
 }
 
 export interface CallbackConfig {
@@ -69,6 +82,11 @@ export function loadConfig(env: Env = process.env): Config {
   const token = optional(env, 'TWILIO_AUTH_TOKEN');
   if ((sid === undefined) !== (token === undefined)) {
     throw new ConfigError('set both TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN, or neither');
+  }
+  const requestTimeoutMs = integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 100, 600_000);
+  const headersTimeoutMs = integer(env, 'HEADERS_TIMEOUT_MS', Math.min(10_000, requestTimeoutMs), 100, 600_000);
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError(`HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not be above REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
   }
   return {
     host: optional(env, 'HOST') ?? '127.0.0.1',
@@ -107,6 +125,12 @@ export function loadConfig(env: Env = process.env): Config {
       maxAttempts: integer(env, 'CALLBACK_MAX_ATTEMPTS', 10, 1, 100),
       allowedHosts: (optional(env, 'CALLBACK_ALLOWED_HOSTS') ?? '*').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
     },
+    requestTimeoutMs,
+    headersTimeoutMs,
+    maxConnections: integer(env, 'MAX_CONNECTIONS', defaultMaxConnections(), 1, 1_000_000),
+    accountRateLimit: integer(env, 'ACCOUNT_RATE_LIMIT', 1000, 0, 1_000_000),
+    authFailureLimit: integer(env, 'AUTH_FAILURE_LIMIT', 100, 1, 1_000_000),
+    authQueueLimit: integer(env, 'AUTH_QUEUE_LIMIT', 64, 1, 100_000),
   };
 }
 
@@ -144,4 +168,19 @@ function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: r
     throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got ${raw}`);
   }
   return raw as T;
+}
+
+/**
+ * The default for MAX_CONNECTIONS: the process's soft limit on open files, less room for the
+ * database, log and other descriptors; 10 000 where the limit cannot be read.
+ */
+export function defaultMaxConnections(): number {
+  try {
+    const limits = fs.readFileSync('/proc/self/limits', 'utf8');
+    const soft = /^Max open files\s+(\d+|unlimited)/m.exec(limits)?.[1];
+    if (soft === undefined || soft === 'unlimited') return 10_000;
+    return Math.max(16, Number(soft) - 100);
+  } catch {
+    return 10_000;
+  }
 }

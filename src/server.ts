@@ -15,6 +15,15 @@ async function main(): Promise<void> {
   });
   const app = await buildApp({ config, db, logger: loggerOptions(config.logLevel) });
   const created = await ensureAccount(db, config);
+  if (created) {
+    // Printed once, to the terminal only (never to the log): the credentials of the account
+    // made for a fresh store. Printed before listening, so a start that then fails (a port in
+    // use, say) cannot lose them: the next start finds the account and makes none.
+    process.stderr.write(
+      `\nregcomp created an account for this new store. Save these now; the token is not shown again:\n` +
+        `  TWILIO_ACCOUNT_SID=${created.sid}\n  TWILIO_AUTH_TOKEN=${created.token}\n\n`,
+    );
+  }
 
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');
@@ -23,26 +32,51 @@ async function main(): Promise<void> {
     await db.close();
   });
 
-  const address = await app.listen({ host: config.host, port: config.port });
-  if (created) {
-    // Printed once, to the terminal only (never to the log): the credentials of the account
-    // made for a fresh store.
-    process.stderr.write(
-      `\nregcomp created an account for this new store. Save these now; the token is not shown again:\n` +
-        `  TWILIO_ACCOUNT_SID=${created.sid}\n  TWILIO_AUTH_TOKEN=${created.token}\n\n`,
-    );
+  let address: string;
+  try {
+    address = await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw new ListenError(config.host, config.port, err);
   }
   process.stderr.write(`regcomp listening on ${address}\n`);
 }
 
+class ListenError extends Error {
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    cause: unknown,
+  ) {
+    super(`cannot listen on ${host}:${port}`, { cause });
+  }
+}
+
+const LISTEN_CAUSES: Record<string, string> = {
+  EADDRINUSE: 'the address is already in use (another process listens there: stop it, or set PORT)',
+  EACCES: 'permission denied (ports below 1024 need privileges: set PORT)',
+  EADDRNOTAVAIL: 'the address is not available on this host (check HOST)',
+  ENOTFOUND: 'the host name does not resolve (check HOST)',
+};
+
+/** Every start-up failure is one line: what failed, and why. */
 function startupFailure(err: unknown): string {
   if (err instanceof ConfigError) return err.message;
   // Not reachable at start: exit, and let the supervisor start us again (once running, the
   // server rides out database trouble by itself).
   if (err instanceof DatabaseUnavailableError) {
-    return `cannot reach the database: ${String((err.cause as Error | undefined)?.message ?? err.message)}`;
+    return `cannot reach the database: ${firstLine((err.cause as Error | undefined)?.message ?? err.message)}`;
   }
-  return String((err as Error)?.stack ?? err);
+  if (err instanceof ListenError) {
+    const cause = err.cause as NodeJS.ErrnoException | undefined;
+    const code = cause?.code ?? '';
+    return `${err.message}: ${LISTEN_CAUSES[code] ?? firstLine(cause?.message ?? String(cause))}`;
+  }
+  return `start-up failed: ${firstLine(err instanceof Error ? err.message : String(err))}`;
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0]!.trim();
 }
 
 main().catch((err: unknown) => {

@@ -98,8 +98,8 @@ for (const backend of backends) {
         headers: { 'content-type': 'application/json' },
       });
       await expectError(json, 400, 20001, /Missing required parameter FriendlyName/);
-      const malformed = await post('FriendlyName=%E0%A4%A&Type=individual&Attributes=%7B%7D');
-      assert.equal(malformed.status, 201);
+      // Percent-encoding that is malformed or not UTF-8 is refused, never stored as U+FFFD.
+      await expectError(await post('FriendlyName=%E0%A4%A&Type=individual&Attributes=%7B%7D'), 400, 20001, /Invalid parameter FriendlyName/);
       const sqlish = await post(`FriendlyName=${encodeURIComponent("Robert'); DROP TABLE end_users;--")}&Type=individual`);
       assert.equal(((await sqlish.json()) as { friendly_name: string }).friendly_name, "Robert'); DROP TABLE end_users;--");
       const stillThere = await server.request('GET', `${LIST}/${sid}`);

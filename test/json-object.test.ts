@@ -39,6 +39,8 @@ describe('compactJsonObject', () => {
   test('depth is counted without recursion, so absurd nesting is a clean error', () => {
     assert.equal(compact('{"a":' + '['.repeat(7) + ']'.repeat(7) + '}'), '{"a":' + '['.repeat(7) + ']'.repeat(7) + '}');
     refused('{"a":' + '['.repeat(8) + ']'.repeat(8) + '}', 20001, /nested deeper than the limit of 8 levels/);
-    refused('['.repeat(1_000_000), 20001, /nested deeper/);
+    refused('{"a":' + '['.repeat(1_000_000) + ']'.repeat(1_000_000) + '}', 20001, /nested deeper/);
+    // Not JSON at all (never closed): 22207 before any limit.
+    refused('['.repeat(1_000_000), 22207, /not valid JSON/);
   });
 });

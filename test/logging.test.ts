@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { Writable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { Accounts } from '../src/accounts/accounts.js';
@@ -31,11 +33,21 @@ for (const backend of backends) {
           done();
         },
       });
-      // A store whose end-user reads fail unexpectedly (not a connection problem): a 500.
+      // A store whose end-user reads fail unexpectedly (not a connection problem): a 500, with
+      // an error that quotes personal data the way PostgreSQL's do (message, detail, where).
       const failing: Db = Object.create(db) as Db;
       failing.get = <T>(sql: string, params?: readonly (string | number | bigint | null)[]) =>
-        sql.includes('FROM end_users WHERE sid') ? Promise.reject(new Error(`boom ${SECRET_VALUE}`)) : db.get<T>(sql, params);
-      const logger = { ...(loggerOptions('info') as object), stream };
+        sql.includes('FROM end_users WHERE sid')
+          ? Promise.reject(
+              Object.assign(new Error(`boom ${SECRET_VALUE}`), {
+                code: '23514',
+                detail: `Failing row contains (IT…, {"email": "${SECRET_VALUE}"}).`,
+                where: `JSON data, line 1: ${SECRET_VALUE}`,
+              }),
+            )
+          : db.get<T>(sql, params);
+      // The most verbose level: nothing secret at any level.
+      const logger = { ...(loggerOptions('trace') as object), stream };
       app = await buildApp({ config: loadConfig({ DATABASE_URL: url }), db: failing, logger });
       await app.listen({ host: '127.0.0.1', port: 0 });
       const address = app.server.address();
@@ -43,6 +55,12 @@ for (const backend of backends) {
       const account = await new Accounts(db).upsert({});
       authorization = basic(account.sid, account.auth_token);
     });
+    /** Whatever ran before, in whichever order: nothing secret anywhere in the log. */
+    const assertClean = () => {
+      const log = lines.join('');
+      assert.ok(!log.includes(SECRET_VALUE), `nothing personal or secret in the log:\n${log}`);
+      assert.ok(!log.includes(authorization.slice(6)), 'no credentials in the log');
+    };
     after(async () => {
       await app?.close();
       await db?.close();
@@ -59,8 +77,27 @@ for (const backend of backends) {
       const log = lines.join('');
       assert.ok(lines.length >= 3, 'requests are logged');
       assert.ok(log.includes('"statusCode":201'), log);
-      assert.ok(!log.includes(SECRET_VALUE), 'no attribute value in the log');
-      assert.ok(!log.includes(authorization.slice(6)), 'no credentials in the log');
+      assertClean();
+    });
+
+    test('credentials in the URL (query string, user info) never reach the log', async () => {
+      const from = lines.length;
+      await fetch(`${origin}${LIST}?AuthToken=${SECRET_VALUE}&PageSize=1`, { headers: { authorization } });
+      await fetch(`${origin}/nothing?password=${SECRET_VALUE}`);
+      const { port } = new URL(origin);
+      // An absolute-form request target with user info, as a proxy-style client sends it.
+      await new Promise<void>((resolve) => {
+        const socket = net.connect({ host: '127.0.0.1', port: Number(port) }, () => {
+          socket.write(`GET http://AC${'0'.repeat(32)}:${SECRET_VALUE}@127.0.0.1:${port}${LIST} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+        });
+        socket.on('data', () => undefined);
+        socket.on('close', () => resolve());
+        socket.on('error', () => resolve());
+      });
+      await sleep(50);
+      assert.ok(lines.length > from, 'those requests are logged');
+      assert.ok(lines.slice(from).some((l) => l.includes(`"url":"${LIST}"`)), lines.slice(from).join(''));
+      assertClean();
     });
 
     test('an unexpected failure is a bare 500 (20500), logged on the server only', async () => {
@@ -73,7 +110,10 @@ for (const backend of backends) {
         more_info: 'https://www.twilio.com/docs/errors/20500',
         status: 500,
       });
-      assert.ok(lines.some((l) => l.includes('"level":50') && l.includes('request failed')));
+      const failure = lines.find((l) => l.includes('"level":50') && l.includes('request failed'));
+      assert.ok(failure, 'the failure is logged');
+      assert.match(failure, /"code":"23514"/, 'with its code');
+      assertClean();
     });
   });
 }

@@ -10,8 +10,8 @@ const R = 8;
 const P = 1;
 const KEY_BYTES = 32;
 
-function derive(secret: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> {
-  return scrypt(secret, salt, KEY_BYTES, { N: n, r, p, maxmem: 256 * n * r });
+function derive(secret: string, salt: Buffer, n: number, r: number, p: number, abandoned?: () => boolean): Promise<Buffer> {
+  return scrypt(secret, salt, KEY_BYTES, { N: n, r, p, maxmem: 256 * n * r }, abandoned);
 }
 
 export async function hashSecret(secret: string): Promise<string> {
@@ -20,11 +20,12 @@ export async function hashSecret(secret: string): Promise<string> {
   return ['scrypt', N, R, P, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
-export async function verifySecret(secret: string, stored: string): Promise<boolean> {
+/** `abandoned`: asked before the check runs; when true, it is dropped (ScryptAbandonedError). */
+export async function verifySecret(secret: string, stored: string, abandoned?: () => boolean): Promise<boolean> {
   const [scheme, n, r, p, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64url');
-  const actual = await derive(secret, Buffer.from(salt, 'base64url'), Number(n), Number(r), Number(p));
+  const actual = await derive(secret, Buffer.from(salt, 'base64url'), Number(n), Number(r), Number(p), abandoned);
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 

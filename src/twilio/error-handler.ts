@@ -20,8 +20,14 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => sendError(reply, errors.notFound(request.url.split('?')[0]!)));
 }
 
+/** Headers every answer carries, errors included (set here too: some errors skip onSend). */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Cache-Control': 'no-store',
+  'X-Content-Type-Options': 'nosniff',
+};
+
 export function sendError(reply: FastifyReply, error: TwilioError): FastifyReply {
-  return reply.code(error.status).headers(error.headers).type('application/json; charset=utf-8').send(error.toJSON());
+  return reply.code(error.status).headers(SECURITY_HEADERS).headers(error.headers).type('application/json; charset=utf-8').send(error.toJSON());
 }
 
 function toTwilioError(error: FastifyError): TwilioError {
@@ -29,7 +35,8 @@ function toTwilioError(error: FastifyError): TwilioError {
   if (error instanceof DatabaseUnavailableError) return errors.unavailable();
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return errors.bodyTooLarge(1024 * 1024);
   const status = error.statusCode ?? 500;
-  // Fastify's own 4xx (bad Content-Length, malformed URL…): a clean 400-class Twilio error.
-  if (status >= 400 && status < 500) return new TwilioError(status, 20001, `Invalid request: ${error.message}`);
+  // Fastify's own 4xx (bad Content-Length, malformed Content-Type…): a clean 400-class Twilio
+  // error; beyond 400, its code follows the 20xxx = HTTP-status pattern (415: 20415).
+  if (status >= 400 && status < 500) return new TwilioError(status, status === 400 ? 20001 : 20000 + status, `Invalid request: ${error.message}`);
   return errors.internal();
 }

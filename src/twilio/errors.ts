@@ -113,6 +113,14 @@ export const errors = {
     new TwilioError(413, 20413, `Parameter ${quoted(name)} too large: the limit is ${limit} bytes`),
   tooManyRequests: (retryAfterSeconds: number) =>
     new TwilioError(429, 20429, 'Too Many Requests', undefined, { 'Retry-After': String(retryAfterSeconds) }),
+  // Protocol-level refusals. Twilio documents no codes for these; like 20413 they follow its
+  // 20xxx = HTTP-status pattern.
+  badRequest: (why: string) => new TwilioError(400, 20400, `Bad request: ${why}`),
+  requestTimeout: () => new TwilioError(408, 20408, 'Request timeout: the request did not arrive in time'),
+  /** The client went away while its request waited (never seen by anyone: keeps logs quiet). */
+  clientGone: () => new TwilioError(408, 20408, 'Request abandoned by the client'),
+  unsupportedMediaType: (why: string) => new TwilioError(415, 20415, `Unsupported media type: ${why}`),
+  headersTooLarge: () => new TwilioError(431, 20431, 'Request header fields too large'),
   internal: () => new TwilioError(500, 20500, 'Internal Server Error'),
   unavailable: () => new TwilioError(503, 20503, 'Service unavailable', undefined, { 'Retry-After': '1' }),
 } as const;

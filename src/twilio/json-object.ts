@@ -19,21 +19,46 @@ export interface JsonLimits {
  * Duplicate keys are refused: the meaning of such a document depends on the reader.
  */
 export function compactJsonObject(text: string, param: string, limits: JsonLimits): string {
-  const compact = scan(text, param, limits);
-  // Checked before parsing: an oversized document costs no more than the scan.
-  if (Buffer.byteLength(compact) > limits.maxBytes) {
-    throw errors.invalidParameter(param, `is larger than the limit of ${limits.maxBytes} bytes of compact JSON`);
-  }
+  // Parsed as sent, first: whatever else is wrong with it, text that is not JSON is 22207.
+  // (The body limit bounds its size; V8's parser is not recursive.)
   let value: unknown;
   try {
-    value = JSON.parse(compact);
+    value = JSON.parse(text);
   } catch {
     throw errors.invalidAttributes(`${param} is not valid JSON`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw errors.invalidAttributes(`${param} must be a JSON object`);
   }
+  // I-JSON (RFC 7493): no unpaired surrogates, which no UTF-8 store can hold (PostgreSQL's
+  // jsonb refuses the row).
+  if (!wellFormed(value)) throw errors.invalidAttributes(`${param} has a string with an unpaired surrogate`);
+  const compact = scan(text, param, limits);
+  if (Buffer.byteLength(compact) > limits.maxBytes) {
+    throw errors.invalidParameter(param, `is larger than the limit of ${limits.maxBytes} bytes of compact JSON`);
+  }
   return compact;
+}
+
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** Whether every key and string in a parsed document is well-formed UTF-16. Iterative. */
+function wellFormed(root: unknown): boolean {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (typeof value === 'string') {
+      if (LONE_SURROGATE.test(value)) return false;
+    } else if (Array.isArray(value)) {
+      for (const item of value) stack.push(item);
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) {
+        if (LONE_SURROGATE.test(key)) return false;
+        stack.push(item);
+      }
+    }
+  }
+  return true;
 }
 
 interface Frame {

@@ -28,7 +28,8 @@ export function required(form: FormBody, name: string, missing = () => errors.mi
 
 export function checkFriendlyName(value: string): string {
   if (value === '') throw errors.invalidParameter('FriendlyName', 'must not be empty');
-  if (value.length > FRIENDLY_NAME_MAX) {
+  // Characters are code points (an emoji is one), not UTF-16 units.
+  if (value.length > FRIENDLY_NAME_MAX && (value.length > 2 * FRIENDLY_NAME_MAX || [...value].length > FRIENDLY_NAME_MAX)) {
     throw errors.invalidParameter('FriendlyName', `must be at most ${FRIENDLY_NAME_MAX} characters`);
   }
   // NUL cannot be stored in PostgreSQL text; other control characters are kept as sent.

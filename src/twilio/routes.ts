@@ -1,14 +1,17 @@
 import type { FastifyInstance, HTTPMethods } from 'fastify';
 import { errors } from './errors.js';
 
-const METHODS: HTTPMethods[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
-
-/** Answers Twilio's 405 (code 20004) for every method a path does not serve. */
+/**
+ * Answers Twilio's 405 (code 20004, with `Allow`) for every method a path does not serve:
+ * every method the app routes (http-guards.ts makes that every method Node parses). The
+ * refusal is made before the body is read.
+ */
 export function refuseOtherMethods(app: FastifyInstance, url: string, allowed: readonly HTTPMethods[]): void {
-  const served = allowed.includes('GET') ? [...allowed, 'HEAD' as const] : allowed;
+  const served: readonly string[] = allowed.includes('GET') ? [...allowed, 'HEAD'] : allowed;
   app.route({
-    method: METHODS.filter((m) => !served.includes(m)),
+    method: app.supportedMethods.filter((m) => !served.includes(m)),
     url,
+    onRequest: (_request, _reply, done) => done(errors.methodNotAllowed(served)),
     handler: () => {
       throw errors.methodNotAllowed(served);
     },

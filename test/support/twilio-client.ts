@@ -6,8 +6,11 @@ import type RequestClient from 'twilio/lib/base/RequestClient.js';
  * RequestClient that rewrites Twilio's numbers host to ours, for every URL the SDK builds.
  */
 export class LocalRequestClient extends twilio.RequestClient {
-  constructor(private readonly origin: string) {
-    super();
+  constructor(
+    private readonly origin: string,
+    options: RequestClient.RequestClientOptions = {},
+  ) {
+    super(options);
   }
 
   override request<TData>(opts: RequestClient.RequestOptions<TData>) {
@@ -15,6 +18,12 @@ export class LocalRequestClient extends twilio.RequestClient {
   }
 }
 
-export function sdkClient(origin: string, username: string, password: string, accountSid?: string): twilio.Twilio {
-  return twilio(username, password, { accountSid, httpClient: new LocalRequestClient(origin) });
+export function sdkClient(
+  origin: string,
+  username: string,
+  password: string,
+  accountSid?: string,
+  options: RequestClient.RequestClientOptions = {},
+): twilio.Twilio {
+  return twilio(username, password, { accountSid, httpClient: new LocalRequestClient(origin, options) });
 }
