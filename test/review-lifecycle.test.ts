@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import twilio from 'twilio';
+import { Accounts } from '../src/accounts/accounts.js';
 import { backends } from './support/backends.js';
 import type { Receiver } from './support/receiver.js';
 import { startReceiver } from './support/receiver.js';
@@ -160,5 +161,26 @@ describe('status callbacks by GET, as seen in the wild', () => {
     const query = validated(receiver, account.token, 1);
     assert.equal(query.tenant, '7');
     assert.equal(query.Status, 'twilio-approved');
+  });
+});
+
+describe('an account made before tokens were sealed gets its token sealed when it signs in', () => {
+  const backend = backends[0]!;
+  let server: TestServer;
+  before(async () => {
+    server = await startServer(await backend.fresh());
+  });
+  after(async () => {
+    await server?.close();
+    await backend.cleanup();
+  });
+
+  test('no sealed token: callbacks would go unsigned; the first verified sign-in seals it', async () => {
+    const account = await server.newAccount();
+    await server.db.run("UPDATE accounts SET auth_token_sealed = '' WHERE sid = ?", [account.sid]);
+    const accounts = new Accounts(server.db);
+    assert.equal(await accounts.signingToken(account.sid), undefined);
+    assert.equal((await server.request('GET', '/v2/RegulatoryCompliance/Bundles', { auth: account })).status, 200);
+    assert.equal(await accounts.signingToken(account.sid), account.token);
   });
 });

@@ -109,7 +109,8 @@ describe('SQLite background checkpoints', () => {
       }
       // Automatic checkpoints are off on this connection: only the worker can grow the file.
       let size = fs.statSync(file).size;
-      for (let waited = 0; size <= before && waited < 5000; waited += 50) {
+      // A checkpoint may copy the WAL in more than one pass: wait for all of it (bounded).
+      for (let waited = 0; size <= before + 200 * 1000 && waited < 10_000; waited += 50) {
         await sleep(50);
         size = fs.statSync(file).size;
       }

@@ -98,6 +98,11 @@ export class Accounts {
     return row ? this.vault().open(row.sealed) : undefined;
   }
 
+  /** Seals a verified token for an account that has none sealed yet (see signingToken). */
+  async tokenVerified(accountSid: string, token: string): Promise<void> {
+    await this.db.run("UPDATE accounts SET auth_token_sealed = ? WHERE sid = ? AND auth_token_sealed = ''", [this.vault().seal(token), accountSid]);
+  }
+
   /** The stored hash behind a username (Account SID or API key SID), for authentication. */
   findCredential(username: string): Promise<{ account_sid: string; hash: string } | undefined> {
     if (username.startsWith('SK')) {

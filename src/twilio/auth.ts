@@ -7,6 +7,11 @@ import { TokenBuckets } from './limits.js';
 export interface CredentialSource {
   /** The stored secret hash behind an Account SID or API key SID, and the account it opens. */
   findCredential(username: string): Promise<{ account_sid: string; hash: string } | undefined>;
+  /**
+   * Called once an account's own auth token was verified (not cached): lets the store keep it
+   * sealed, to sign status callbacks, for accounts made before tokens were sealed.
+   */
+  tokenVerified?(accountSid: string, token: string): Promise<void>;
 }
 
 interface Verdict {
@@ -130,6 +135,7 @@ export class Authenticator {
       try {
         const valid = await verifySecret(secret ?? '', storedHash ?? DUMMY_HASH, abandoned);
         accountSid = valid && credential ? credential.account_sid : null;
+        if (accountSid !== null && username === accountSid) await this.source.tokenVerified?.(accountSid, secret ?? '');
       } catch (err) {
         if (err instanceof ScryptAbandonedError) throw errors.clientGone();
         throw err;
