@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { defaultCaDir } from './proxy/ca-dir.js';
 
 /** Environment -> validated, typed configuration. A bad value stops start-up with a clear message. */
 export interface Config {
@@ -22,6 +23,10 @@ export interface Config {
   regulationsFile: string | undefined;
   /** `open`: any JSON object (within limits), like Twilio; `strict`: checked against the type. */
   attributesValidation: AttributesValidation;
+  /** The proxy port (README: "Real clients through the proxy"); undefined: no proxy. */
+  proxyPort: number | undefined;
+  /** Where the proxy's local CA is kept (made there on first use). */
+  proxyCaDir: string;
 }
 
 export const ATTRIBUTES_VALIDATION_MODES = ['open', 'strict'] as const;
@@ -43,10 +48,11 @@ export function loadConfig(env: Env = process.env): Config {
   if ((sid === undefined) !== (token === undefined)) {
     throw new ConfigError('set both TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN, or neither');
   }
+  const databaseUrl = optional(env, 'DATABASE_URL') ?? DEFAULT_DATABASE_URL;
   return {
     host: optional(env, 'HOST') ?? '127.0.0.1',
     port: integer(env, 'PORT', 3000, 0, 65535),
-    databaseUrl: optional(env, 'DATABASE_URL') ?? DEFAULT_DATABASE_URL,
+    databaseUrl,
     publicBaseUrl: publicBaseUrl?.replace(/\/$/, ''),
     trustProxy: boolean(env, 'TRUST_PROXY', false),
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
@@ -61,6 +67,8 @@ export function loadConfig(env: Env = process.env): Config {
     supportingDocumentTypesFile: file(env, 'SUPPORTING_DOCUMENT_TYPES_FILE'),
     regulationsFile: file(env, 'REGULATIONS_FILE'),
     attributesValidation: oneOf(env, 'ATTRIBUTES_VALIDATION', 'open', ATTRIBUTES_VALIDATION_MODES),
+    proxyPort: optional(env, 'PROXY_PORT') === undefined ? undefined : integer(env, 'PROXY_PORT', 0, 0, 65535),
+    proxyCaDir: file(env, 'PROXY_CA_DIR') ?? defaultCaDir(databaseUrl),
   };
 }
 
