@@ -92,8 +92,11 @@ export interface TunnelRequest {
   host?: string;
 }
 
+/** Where a tunnel goes: a proxy port, the CA to trust, the account to use. */
+export type TunnelEnd = Pick<ProxiedServer, 'proxyPort' | 'ca' | 'account'>;
+
 /** One HTTPS request through a CONNECT tunnel, the way proxy-aware clients make it. */
-export async function viaTunnel(server: ProxiedServer, options: TunnelRequest): Promise<RawResponse> {
+export async function viaTunnel(server: TunnelEnd, options: TunnelRequest): Promise<RawResponse> {
   const host = options.host ?? 'numbers.twilio.com';
   const { status, body, socket } = await connect(server.proxyPort, `${host}:443`);
   if (status !== 200) throw new Error(`CONNECT refused: ${status} ${body}`);
