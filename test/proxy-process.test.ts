@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { ConfigError, loadConfig } from '../src/config.js';
+import { LocalCa } from '../src/proxy/index.js';
 import { runCli } from './support/cli.js';
 import { viaTunnel } from './support/proxy.js';
 import { spawnServer } from './support/server.js';
@@ -37,6 +38,13 @@ describe('the proxy as configured and run', () => {
     assert.match(pem, /^-----BEGIN CERTIFICATE-----/);
     const again = await runCli(databaseUrl, ['ca', '--pem'], { env });
     assert.equal(again.stdout, pem, 'the same CA, not a new one');
+  });
+
+  test('instances starting together on one empty directory agree on one CA', async () => {
+    const shared = path.join(dir, 'shared');
+    const cas = await Promise.all([LocalCa.open(shared), LocalCa.open(shared), LocalCa.open(shared)]);
+    assert.equal(new Set(cas.map((ca) => ca.certPem)).size, 1);
+    assert.deepEqual(fs.readdirSync(shared).sort(), ['ca.cert.pem', 'ca.key.pem'], 'no temporary files left');
   });
 
   test('a CA key others can read is refused with what to do', async () => {

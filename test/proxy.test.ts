@@ -61,6 +61,14 @@ for (const backend of backends) {
       assert.equal((JSON.parse(response.body) as Page).meta.url, `${HOST}${END_USERS}?PageSize=1&Page=0`);
     });
 
+    test('an absolute-form https:// request (as some clients send to a proxy) is served the same', async () => {
+      const response = await viaPlainProxy(server, `https://numbers.twilio.com${END_USERS}?PageSize=1`);
+      assert.equal(response.status, 200, response.body);
+      assert.equal((JSON.parse(response.body) as Page).meta.url, `${HOST}${END_USERS}?PageSize=1&Page=0`);
+      const wrongPort = await viaPlainProxy(server, `http://numbers.twilio.com:8080${END_USERS}`);
+      assert.equal(wrongPort.status, 403);
+    });
+
     test('the normal port is unchanged: its own origin in every URL', async () => {
       const page = (await (await server.request('GET', `${END_USERS}?PageSize=1`)).json()) as Page;
       assert.equal(page.meta.url, `${server.origin}${END_USERS}?PageSize=1&Page=0`);
