@@ -84,7 +84,14 @@ export class TwilioProxy {
       endWith(socket, verdict.status, verdict.reason);
       return;
     }
-    const context = await this.ca.contextFor(verdict.host);
+    let context: tls.SecureContext;
+    try {
+      context = await this.ca.contextFor(verdict.host);
+    } catch (err) {
+      this.log.error({ err, host: verdict.host }, 'proxy could not issue a certificate');
+      endWith(socket, 502, `could not issue a certificate for ${verdict.host}`);
+      return;
+    }
     socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
     if (head.length > 0) socket.unshift(head);
     socket.setTimeout(HANDSHAKE_TIMEOUT_MS, () => socket.destroy());
