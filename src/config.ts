@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { ReviewSettings } from './lifecycle/policy.js';
 import { REVIEW_POLICIES } from './lifecycle/policy.js';
 import fs from 'node:fs';
+import { defaultCaDir } from './proxy/ca-dir.js';
 
 /** Environment -> validated, typed configuration. A bad value stops start-up with a clear message. */
 export interface Config {
@@ -52,6 +53,10 @@ export interface Config {
   authFailureLimit: number;
   /** Credential checks (scrypt) waiting or running at most; beyond it, 429. */
   authQueueLimit: number;
+  /** The proxy port (README: "Real clients through the proxy"); undefined: no proxy. */
+  proxyPort: number | undefined;
+  /** Where the proxy's local CA is kept (made there on first use). */
+  proxyCaDir: string;
 }
 
 export interface CallbackConfig {
@@ -88,10 +93,11 @@ export function loadConfig(env: Env = process.env): Config {
   if (headersTimeoutMs > requestTimeoutMs) {
     throw new ConfigError(`HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not be above REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
   }
+  const databaseUrl = optional(env, 'DATABASE_URL') ?? DEFAULT_DATABASE_URL;
   return {
     host: optional(env, 'HOST') ?? '127.0.0.1',
     port: integer(env, 'PORT', 3000, 0, 65535),
-    databaseUrl: optional(env, 'DATABASE_URL') ?? DEFAULT_DATABASE_URL,
+    databaseUrl,
     publicBaseUrl: publicBaseUrl?.replace(/\/$/, ''),
     trustProxy: boolean(env, 'TRUST_PROXY', false),
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
@@ -131,6 +137,8 @@ export function loadConfig(env: Env = process.env): Config {
     accountRateLimit: integer(env, 'ACCOUNT_RATE_LIMIT', 1000, 0, 1_000_000),
     authFailureLimit: integer(env, 'AUTH_FAILURE_LIMIT', 100, 1, 1_000_000),
     authQueueLimit: integer(env, 'AUTH_QUEUE_LIMIT', 64, 1, 100_000),
+    proxyPort: optional(env, 'PROXY_PORT') === undefined ? undefined : integer(env, 'PROXY_PORT', 0, 0, 65535),
+    proxyCaDir: file(env, 'PROXY_CA_DIR') ?? defaultCaDir(databaseUrl),
   };
 }
 

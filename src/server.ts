@@ -5,6 +5,8 @@ import { ConfigError, loadConfig } from './config.js';
 import { loggerOptions } from './logger.js';
 import { DatabaseUnavailableError } from './store/db.js';
 import { openAndMigrate } from './store/open.js';
+import { CaError, startProxy } from './proxy/index.js';
+import type { RunningProxy } from './proxy/index.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -24,10 +26,12 @@ async function main(): Promise<void> {
         `  TWILIO_ACCOUNT_SID=${created.sid}\n  TWILIO_AUTH_TOKEN=${created.token}\n\n`,
     );
   }
+  let proxy: RunningProxy | undefined;
 
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');
     else app.log.info({ signal }, 'shutting down');
+    await proxy?.close();
     await app.close();
     await db.close();
   });
@@ -38,6 +42,12 @@ async function main(): Promise<void> {
   } catch (err) {
     await db.close().catch(() => undefined);
     throw new ListenError(config.host, config.port, err);
+  }
+  // The proxy port (src/proxy/), when PROXY_PORT is set; announced first, so that "listening"
+  // means everything is up.
+  if (config.proxyPort !== undefined) {
+    proxy = await startProxy(app, { host: config.host, port: config.proxyPort, caDir: config.proxyCaDir });
+    process.stderr.write(`regcomp proxy listening on ${proxy.url} (clients must trust the CA certificate ${proxy.caCertPath})\n`);
   }
   process.stderr.write(`regcomp listening on ${address}\n`);
 }
@@ -61,7 +71,7 @@ const LISTEN_CAUSES: Record<string, string> = {
 
 /** Every start-up failure is one line: what failed, and why. */
 function startupFailure(err: unknown): string {
-  if (err instanceof ConfigError) return err.message;
+  if (err instanceof ConfigError || err instanceof CaError) return err.message;
   // Not reachable at start: exit, and let the supervisor start us again (once running, the
   // server rides out database trouble by itself).
   if (err instanceof DatabaseUnavailableError) {

@@ -3,8 +3,10 @@ import { DatabaseUnavailableError } from '../store/db.js';
 import { migrations } from '../store/migrations.js';
 import { openDb } from '../store/open.js';
 import { ImportError } from '../transfer/ndjson.js';
+import { CaError } from '../proxy/index.js';
 import './accounts.js';
 import './bundles.js';
+import './ca.js';
 import { databaseUrl, fail, program } from './common.js';
 import './seed.js';
 import './transfer.js';
@@ -31,5 +33,5 @@ program.parseAsync().catch((err: unknown) => {
   if (err instanceof DatabaseUnavailableError) {
     fail(`cannot reach the database: ${String((err.cause as Error | undefined)?.message ?? err.message)}`);
   }
-  fail(err instanceof InvalidInputError || err instanceof ImportError ? err.message : String((err as Error)?.message ?? err));
+  fail(err instanceof InvalidInputError || err instanceof ImportError || err instanceof CaError ? err.message : String((err as Error)?.message ?? err));
 });
