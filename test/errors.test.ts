@@ -3,29 +3,11 @@ import { after, before, describe, test } from 'node:test';
 import { backends } from './support/backends.js';
 import type { TestServer } from './support/server.js';
 import { startServer } from './support/server.js';
+import { expectTwilioError } from './support/twilio.js';
 
 const LIST = '/v2/RegulatoryCompliance/EndUsers';
 
-interface TwilioErrorBody {
-  code: number;
-  message: string;
-  more_info: string;
-  status: number;
-}
-
-/** Asserts a Twilio-shaped error: status, code, a message matching, and nothing else leaking. */
-async function expectError(response: Response, status: number, code: number, message: RegExp): Promise<TwilioErrorBody> {
-  const text = await response.text();
-  assert.equal(response.status, status, text);
-  assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
-  const body = JSON.parse(text) as TwilioErrorBody;
-  assert.equal(body.code, code, text);
-  assert.equal(body.status, status);
-  assert.equal(body.more_info, `https://www.twilio.com/docs/errors/${code}`);
-  assert.match(body.message, message);
-  assert.ok(!/at .*\.js:\d+|stack/i.test(text), `no stack trace: ${text}`);
-  return body;
-}
+const expectError = expectTwilioError;
 
 for (const backend of backends) {
   describe(`Twilio errors on the wire (${backend.name})`, () => {

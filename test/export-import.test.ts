@@ -25,6 +25,7 @@ import { basic, spawnServer } from './support/server.js';
 const PUBLIC = 'https://regcomp.example.com';
 const END_USERS = '/v2/RegulatoryCompliance/EndUsers';
 const DOCUMENTS = '/v2/RegulatoryCompliance/SupportingDocuments';
+const BUNDLES = '/v2/RegulatoryCompliance/Bundles';
 
 const sqlite = backends.find((b) => b.name === 'sqlite')!;
 const postgres = backends.find((b) => b.name === 'postgres')!;
@@ -72,7 +73,7 @@ async function snapshot(server: ServerProcess, logins: Credentials[], gone: stri
     seen.push(`${auth.sid} GET ${urlPath} -> ${response.status} ${text}`);
     return text;
   };
-  for (const login of logins) for (const list of [END_USERS, DOCUMENTS]) await walk(login, list);
+  for (const login of logins) for (const list of [END_USERS, DOCUMENTS, BUNDLES]) await walk(login, list);
   return seen;
 
   async function walk(login: Credentials, list: string): Promise<void> {
@@ -90,13 +91,14 @@ async function snapshot(server: ServerProcess, logins: Credentials[], gone: stri
     await get(login, list);
     for (const { sid, mime_type } of pages.flatMap((p) => p.results)) {
       await get(login, `${list}/${sid}`);
+      if (list === BUNDLES) for (const nested of ['ItemAssignments', 'Evaluations', 'Copies']) await get(login, `${list}/${sid}/${nested}`);
       if (mime_type) {
         const file = await call(server, login, 'GET', `${list}/${sid}/File`);
         const bytes = Buffer.from(await file.arrayBuffer());
         seen.push(`${login.sid} GET ${list}/${sid}/File -> ${file.status} ${file.headers.get('content-type')} ${bytes.toString('base64')}`);
       }
     }
-    await get(login, `${list}/${list === END_USERS ? gone : goneDocument}`);
+    await get(login, `${list}/${list === END_USERS ? gone : list === DOCUMENTS ? goneDocument : `BU${'0'.repeat(32)}`}`);
   }
 }
 
@@ -147,6 +149,22 @@ describe('export and import through the CLI', () => {
     const goneDocument = documents[4]!.sid;
     assert.equal((await call(serverA, documents[4]!.login, 'DELETE', `${DOCUMENTS}/${goneDocument}`)).status, 204);
     assert.equal((await call(serverA, documents[1]!.login, 'POST', `${DOCUMENTS}/${documents[1]!.sid}`, 'FriendlyName=renamed')).status, 200);
+    // Bundles: a draft with items and an evaluation, one submitted (held for a manual review,
+    // so its schedule and its documents' status travel), an account review policy.
+    const ada0 = logins[0]!;
+    const bundle = async (name: string) => {
+      const response = await call(serverA, ada0, 'POST', BUNDLES, `FriendlyName=${name}&Email=a%40example.com&RegulationSid=RNfd11dde5d4b7252abf96139766f68034`);
+      assert.equal(response.status, 201);
+      return ((await response.json()) as { sid: string }).sid;
+    };
+    const [draft, held] = [await bundle('draft “✓”'), await bundle('held')];
+    for (const [target, object] of [[draft, sids[1]!.sid], [draft, documents[1]!.sid], [held, documents[5]!.sid]] as const) {
+      assert.equal((await call(serverA, ada0, 'POST', `${BUNDLES}/${target}/ItemAssignments`, `ObjectSid=${object}`)).status, 201);
+    }
+    assert.equal((await call(serverA, ada0, 'POST', `${BUNDLES}/${draft}/Evaluations`)).status, 201);
+    assert.equal((await call(serverA, ada0, 'POST', `/regcomp/Bundles/${held}/ReviewPolicy`, 'Policy=manual')).status, 200);
+    assert.equal((await call(serverA, ada0, 'POST', `${BUNDLES}/${held}`, 'Status=pending-review')).status, 200);
+    assert.equal((await call(serverA, logins[2]!, 'POST', '/regcomp/ReviewPolicy', 'Policy=reject&DecisionAfterMs=5000')).status, 200);
     const expected = await snapshot(serverA, logins, gone, goneDocument);
     await serverA.stop();
     assert.ok(expected.length > 40);
@@ -154,7 +172,7 @@ describe('export and import through the CLI', () => {
     const aFile = path.join(tmp, 'a.ndjson');
     const exportA = await runCli(a, ['export', '--file', aFile]);
     assert.equal(exportA.code, 0, exportA.stderr);
-    assert.match(exportA.stderr, /^exported: settings 1, accounts 3, api keys 1, end users 20, supporting documents 6, supporting document files 8(, [a-z ]+ 0)*$/m);
+    assert.match(exportA.stderr, /^exported: settings 1, accounts 3, api keys 1, end users 20, supporting documents 6, supporting document files 8, bundles 2, item assignments 3, evaluations 1, review settings 1(, [a-z ]+ 0)*$/m);
     const aText = fs.readFileSync(aFile, 'utf8');
     const lines = aText.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.deepEqual(lines[0]!.kind, 'header');
@@ -162,13 +180,13 @@ describe('export and import through the CLI', () => {
     assert.equal(lines[0]!.version, 1);
     const footer = lines.at(-1) as { kind: string; counts: Record<string, number> };
     assert.equal(footer.kind, 'footer');
-    assertCounts(footer.counts, { setting: 1, account: 3, api_key: 1, end_user: 20, supporting_document: 6, supporting_document_file: 8 });
+    assertCounts(footer.counts, { setting: 1, account: 3, api_key: 1, end_user: 20, supporting_document: 6, supporting_document_file: 8, bundle: 2, item_assignment: 3, evaluation: 1, review_setting: 1 });
 
     // Into PostgreSQL from stdin.
     const p = await postgres.fresh();
     const importP = await runCli(p, ['import'], { input: aText });
     assert.equal(importP.code, 0, importP.stderr);
-    assert.match(importP.stderr, /^imported: settings 1, accounts 3, api keys 1, end users 20, supporting documents 6, supporting document files 8(, [a-z ]+ 0)*$/m);
+    assert.match(importP.stderr, /^imported: settings 1, accounts 3, api keys 1, end users 20, supporting documents 6, supporting document files 8, bundles 2, item assignments 3, evaluations 1, review settings 1(, [a-z ]+ 0)*$/m);
     const serverP = await serve(p);
     assert.deepEqual(await snapshot(serverP, logins, gone, goneDocument), expected);
     const pText = await cli(p, ['export']);

@@ -273,8 +273,10 @@ function parseRow(table: TransferTable, object: Record<string, unknown>, line: n
 function parseValue(table: TransferTable, { name, type, nullable }: TransferColumn, value: unknown, line: number): TransferValue {
   if (value === null && nullable) return null;
   if (type === 'integer') {
-    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-      throw new ImportError(`${table.kind}.${name} must be a whole number from 1`, line);
+    // Row keys start at 1; counts, flags and times (attempts, is_test, due ms) at 0.
+    const min = name === table.identity ? 1 : 0;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+      throw new ImportError(`${table.kind}.${name} must be a whole number from ${min}`, line);
     }
     return value;
   }

@@ -7,16 +7,7 @@ export const BUNDLES_PATH = `${API_PREFIX}/Bundles`;
 export function bundleJson(row: BundleRow, origin: string): string {
   const url = `${origin}${BUNDLES_PATH}/${row.sid}`;
   return JSON.stringify({
-    sid: row.sid,
-    account_sid: row.account_sid,
-    regulation_sid: row.regulation_sid,
-    friendly_name: row.friendly_name,
-    status: row.status,
-    valid_until: row.valid_until || null,
-    email: row.email,
-    status_callback: row.status_callback || null,
-    date_created: row.date_created,
-    date_updated: row.date_updated,
+    ...bundleCopyFields(row),
     url,
     links: { evaluations: `${url}/Evaluations`, item_assignments: `${url}/ItemAssignments`, bundle_copies: `${url}/Copies` },
   });

@@ -8,8 +8,7 @@ import { notFound } from '../../twilio/reply.js';
 import { newSid } from '../../twilio/sid.js';
 import type { ResourceContext } from '../resource.js';
 import { registerDownload } from './download.js';
-import { checkAttributesFor, createParams, updateParams } from './params.js';
-import type { DocumentTypeRules } from './params.js';
+import { checkAttributesFor, createParams, documentRules, updateParams } from './params.js';
 import { registerSweeps } from './sweep.js';
 import { UploadStaging } from './staging.js';
 import { DocumentStore } from './store.js';
@@ -39,7 +38,7 @@ function registerRoutes(app: FastifyInstance, context: ResourceContext): void {
   const { db, config, catalogues, now, origin } = context;
   const store = new DocumentStore(db);
   const staging = new UploadStaging(db);
-  const rules: DocumentTypeRules = { types: catalogues.supportingDocumentTypes, attributesValidation: config.attributesValidation };
+  const rules = documentRules(catalogues.supportingDocumentTypes, config.attributesValidation);
   const limits: UploadLimits = { fileBytes: config.uploadMaxBytes, fieldBytes: config.bodyLimitBytes, idleMs: config.uploadIdleTimeoutMs };
   const json = (request: FastifyRequest) => (row: DocumentRow | undefined) => row && documentJson(row, origin(request));
 
