@@ -5,6 +5,7 @@ import { Accounts } from './accounts/accounts.js';
 import type { Config } from './config.js';
 import { guardedServerOptions, registerHttpGuards } from './http-guards.js';
 import { registerMetrics } from './metrics.js';
+import { registerReference } from './reference/index.js';
 import type { Background } from './lifecycle/background.js';
 import { registerBackground } from './lifecycle/background.js';
 import { CONTROL_PREFIX, registerControlRoutes } from './control/routes.js';
@@ -55,6 +56,7 @@ export async function buildApp({ config, db, logger = false, clock = Date.now }:
   registerHttpGuards(app, config);
   registerFormParsing(app);
   registerErrorHandling(app);
+  await registerReference(app, config); // first: it documents the routes registered after it
   if (config.metrics) registerMetrics(app);
 
   const tokens = new PageTokens(await pageTokenSecret(db));

@@ -1,6 +1,13 @@
 import type { FastifyInstance, HTTPMethods } from 'fastify';
 import { errors } from './errors.js';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A refusal route: it answers 405 for the methods a path does not serve (the reference skips it). */
+    methodRefusal?: boolean;
+  }
+}
+
 /**
  * Answers Twilio's 405 (code 20004, with `Allow`) for every method a path does not serve:
  * every method the app routes (http-guards.ts makes that every method Node parses). The
@@ -11,6 +18,7 @@ export function refuseOtherMethods(app: FastifyInstance, url: string, allowed: r
   app.route({
     method: app.supportedMethods.filter((m) => !served.includes(m)),
     url,
+    config: { methodRefusal: true },
     onRequest: (_request, _reply, done) => done(errors.methodNotAllowed(served)),
     handler: () => {
       throw errors.methodNotAllowed(served);

@@ -1,0 +1,130 @@
+import { REVIEW_POLICIES } from '../lifecycle/policy.js';
+import { BUNDLE_STATUSES } from '../resources/bundles/bundle.js';
+import type { FormField, RouteDoc, Schema } from './operation.js';
+
+/**
+ * regcomp's control API (src/control/routes.ts) as the reference documents it: one
+ * declaration per route. test/reference.test.ts fails until a new control route has one.
+ */
+const TAG = 'RegcompControl';
+const bundle: Schema = { $ref: '#/components/schemas/numbers.v2.regulatory_compliance.bundle' };
+const bundleSid = { Sid: 'The Bundle’s SID (BU…), in the authenticated account' };
+const noBundle = { 404: '20404: no such Bundle in this account' };
+
+const settingsProperties = {
+  policy: { type: 'string', enum: [...REVIEW_POLICIES] },
+  in_review_after_ms: { type: 'integer', description: 'pending-review → in-review after this long' },
+  decision_after_ms: { type: 'integer', description: 'in-review → the decision after this long' },
+};
+const settings: Schema = { type: 'object', required: Object.keys(settingsProperties), properties: settingsProperties };
+
+const attempt: Schema = {
+  type: 'object',
+  properties: {
+    attempt: { type: 'integer' },
+    date_started: { type: 'string', format: 'date-time' },
+    duration_ms: { type: 'integer' },
+    response_code: { type: 'integer', description: '0 when no HTTP answer came' },
+    error: { type: 'string', description: "Why it failed; '' when it did not" },
+  },
+};
+const callback: Schema = {
+  type: 'object',
+  properties: {
+    sid: { type: 'string' },
+    url: { type: 'string', format: 'uri' },
+    method: { type: 'string', enum: ['GET', 'POST'] },
+    params: { type: 'object', description: 'The parameters sent (signed with X-Twilio-Signature)' },
+    state: { type: 'string', description: 'pending, delivered or failed' },
+    attempts: { type: 'array', items: attempt },
+    last_response_code: { type: 'integer' },
+    date_created: { type: 'string', format: 'date-time' },
+  },
+};
+
+const validUntil = (description: string, required = false): FormField => ({ schema: { type: 'string', example: '2030-01-31T00:00:00Z' }, description, required });
+const milliseconds = (description: string): FormField => ({ schema: { type: 'integer', minimum: 0, maximum: 30 * 86_400_000 }, description });
+const invalidMs = '20001: a delay that is not whole milliseconds, or over 30 days';
+
+export const controlApi: readonly RouteDoc[] = [
+  {
+    method: 'POST',
+    path: '/regcomp/Bundles/{Sid}/Review',
+    tag: TAG,
+    summary: 'Decide a Bundle’s review, as Twilio’s reviewer would',
+    description: 'Moves the Bundle to any status (callbacks fire as for a real review), with a failure reason and valid_until.',
+    params: bundleSid,
+    form: {
+      Status: { schema: { type: 'string', enum: [...BUNDLE_STATUSES] }, description: 'The new status', required: true },
+      FailureReason: { schema: { type: 'string' }, description: 'Shown as failure_reason (for twilio-rejected)' },
+      ValidUntil: validUntil('A date-time such as 2030-01-31T00:00:00Z; empty clears it'),
+    },
+    ok: { status: 200, description: 'The Bundle as decided', schema: bundle },
+    errors: { 400: '20001: Status missing or ValidUntil not a date-time; 22203: Status not a Bundle status', ...noBundle },
+  },
+  {
+    method: 'POST',
+    path: '/regcomp/Bundles/{Sid}/ValidUntil',
+    tag: TAG,
+    summary: 'Set a Bundle’s valid_until (as a regulation change would)',
+    params: bundleSid,
+    form: { ValidUntil: validUntil('A date-time such as 2030-01-31T00:00:00Z; empty clears it', true) },
+    ok: { status: 200, description: 'The Bundle', schema: bundle },
+    errors: { 400: '20001: ValidUntil missing or not a date-time', ...noBundle },
+  },
+  {
+    method: 'POST',
+    path: '/regcomp/Bundles/{Sid}/ReviewPolicy',
+    tag: TAG,
+    summary: 'Choose one Bundle’s review policy',
+    params: bundleSid,
+    form: { Policy: { schema: { type: 'string', enum: [...REVIEW_POLICIES, ''] }, description: 'The policy; empty (or absent) follows the account’s' } },
+    ok: {
+      status: 200,
+      description: 'The settings now in force for this Bundle',
+      schema: { type: 'object', required: ['bundle_sid', ...settings.required as string[]], properties: { bundle_sid: { type: 'string' }, ...settingsProperties } },
+    },
+    errors: { 400: '20001: Policy not a review policy', ...noBundle },
+  },
+  {
+    method: 'GET',
+    path: '/regcomp/Bundles/{Sid}/Callbacks',
+    tag: TAG,
+    summary: 'A Bundle’s status callbacks, oldest first, with every delivery attempt',
+    params: bundleSid,
+    ok: {
+      status: 200,
+      description: 'The callbacks',
+      schema: { type: 'object', required: ['bundle_sid', 'callbacks'], properties: { bundle_sid: { type: 'string' }, callbacks: { type: 'array', items: callback } } },
+    },
+    errors: noBundle,
+  },
+  {
+    method: 'GET',
+    path: '/regcomp/ReviewPolicy',
+    tag: TAG,
+    summary: 'The account’s review policy and delays',
+    ok: { status: 200, description: 'The account’s settings (the server’s, until the account sets its own)', schema: settings },
+  },
+  {
+    method: 'POST',
+    path: '/regcomp/ReviewPolicy',
+    tag: TAG,
+    summary: 'Set the account’s review policy and delays',
+    description: 'Parameters left out keep their current value.',
+    form: {
+      Policy: { schema: { type: 'string', enum: [...REVIEW_POLICIES] }, description: 'What happens to a submitted Bundle' },
+      InReviewAfterMs: milliseconds('pending-review → in-review after this many milliseconds'),
+      DecisionAfterMs: milliseconds('in-review → the decision after this many milliseconds'),
+    },
+    ok: { status: 200, description: 'The account’s settings', schema: settings },
+    errors: { 400: `20001: Policy not a review policy; ${invalidMs}` },
+  },
+  {
+    method: 'DELETE',
+    path: '/regcomp/ReviewPolicy',
+    tag: TAG,
+    summary: 'Forget the account’s review settings: the server’s apply again',
+    ok: { status: 200, description: 'The server’s settings, now the account’s', schema: settings },
+  },
+];
