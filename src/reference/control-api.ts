@@ -43,7 +43,7 @@ const callback: Schema = {
 };
 
 const validUntil = (description: string, required = false): FormField => ({ schema: { type: 'string', example: '2030-01-31T00:00:00Z' }, description, required });
-const milliseconds = (description: string): FormField => ({ schema: { type: 'integer', minimum: 0, maximum: 30 * 86_400_000 }, description });
+const milliseconds = (description: string): FormField => ({ schema: { type: 'integer', minimum: 0, maximum: 30 * 86_400_000, example: 1000 }, description });
 const invalidMs = '20001: a delay that is not whole milliseconds, or over 30 days';
 
 export const controlApi: readonly RouteDoc[] = [
