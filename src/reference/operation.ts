@@ -49,7 +49,7 @@ export const errorSchema: Schema = {
 };
 
 export function operationOf(doc: RouteDoc): Schema {
-  const operation: Schema = {
+  return {
     operationId: operationId(doc),
     tags: [doc.tag],
     summary: doc.summary,
@@ -59,7 +59,6 @@ export function operationOf(doc: RouteDoc): Schema {
     ...(doc.form ? { requestBody: formBody(doc.form) } : {}),
     responses: responses(doc),
   };
-  return operation;
 }
 
 function pathParameters(doc: RouteDoc): Schema[] {
