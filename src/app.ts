@@ -110,7 +110,7 @@ export async function buildApp({ config, db, logger = false, clock: givenClock =
   await app.register(
     authenticated((control) => {
       registerControlRoutes(control, { db, config, background, clock, origin });
-      registerClockRoutes(control, { db, deterministic, runDue: background.runNow });
+      registerClockRoutes(control, { db, deterministic, runDue: () => background.runNow() });
       registerWipeRoutes(control, { db });
     }),
     { prefix: CONTROL_PREFIX },

@@ -103,7 +103,7 @@ for (const backend of backends) {
         } finally {
           await server.close();
         }
-        const callbacks = receiver.received.slice(from).map((r) => `${r.headers['x-twilio-signature']} ${r.body}`);
+        const callbacks = receiver.received.slice(from).map((r) => `${String(r.headers['x-twilio-signature'])} ${r.body}`);
         runs.push({ exchanges: server.exchanges, callbacks });
       }
       const [first, second] = runs as [(typeof runs)[0], (typeof runs)[0]];
