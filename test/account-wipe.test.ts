@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { after, before, describe, test } from 'node:test';
+import { KEPT_TABLES, WIPED_TABLES } from '../src/accounts/wipe.js';
 import { backends } from './support/backends.js';
 import { cli, runCli } from './support/cli.js';
 import { DOCUMENTS, documentForm, postForm, smallPdf } from './support/documents.js';
@@ -104,6 +105,15 @@ for (const backend of backends) {
       assert.deepEqual((await json<{ deleted: unknown }>(await server.request('DELETE', '/regcomp/Data', { auth: mine }))).deleted, { ...NOTHING, end_users: 1 });
       await expectTwilioError(await server.request('GET', '/regcomp/Data', { auth: mine }), 405, 20004);
       await expectTwilioError(await server.request('DELETE', '/regcomp/Data', { auth: null }), 401, 20003);
+    });
+
+    test('every table with an account_sid is wiped, or kept on purpose (a new per-account table must join the wipe)', async () => {
+      const rows = server.db.dialect === 'sqlite'
+        ? await server.db.all<{ name: string }>("SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) c WHERE m.type = 'table' AND c.name = 'account_sid'")
+        : await server.db.all<{ name: string }>("SELECT table_name AS name FROM information_schema.columns WHERE column_name = 'account_sid' AND table_schema = current_schema()");
+      const withAccount = rows.map((r) => r.name).sort();
+      assert.ok(withAccount.includes('end_users'), 'the query finds the tables');
+      assert.deepEqual(withAccount.filter((t) => !WIPED_TABLES.includes(t) && !KEPT_TABLES.includes(t)), []);
     });
 
     test('regcomp accounts wipe AC… does the same from the command line', async () => {

@@ -17,6 +17,12 @@ const OWNED: readonly (readonly [table: string, where: string])[] = [
   ['review_settings', 'account_sid = ?'],
 ];
 
+/** The tables a wipe empties of the account's rows, in the order it does. */
+export const WIPED_TABLES: readonly string[] = OWNED.map(([table]) => table);
+
+/** Tables with an account_sid that a wipe keeps: the account itself and its credentials. */
+export const KEPT_TABLES: readonly string[] = ['accounts', 'api_keys'];
+
 export type WipeCounts = Record<string, number>;
 
 /**
