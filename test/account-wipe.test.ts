@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { KEPT_TABLES, WIPED_TABLES } from '../src/accounts/wipe.js';
+import { UploadStaging } from '../src/resources/supporting-documents/staging.js';
 import { backends } from './support/backends.js';
 import { cli, runCli } from './support/cli.js';
 import { DOCUMENTS, documentForm, postForm, smallPdf } from './support/documents.js';
@@ -30,6 +32,7 @@ const POPULATED = {
   item_assignments: 2,
   bundles: 1,
   supporting_document_files: 1,
+  supporting_document_uploads: 1,
   supporting_documents: 2,
   end_users: 2,
   review_settings: 1,
@@ -37,7 +40,8 @@ const POPULATED = {
 
 /**
  * Gives `auth` one of everything an account can own: end users, documents (one with a file), a
- * bundle with items and an evaluation, its own review policy, a delivered status callback.
+ * bundle with items and an evaluation, its own review policy, a delivered status callback, and
+ * the staged chunk of an upload a crash left behind.
  */
 async function populate(server: TestServer, auth: Credentials, callbackUrl: string, marker: string): Promise<{ bundle: string }> {
   const post = (path: string, body: string) => server.request('POST', path, { body, auth });
@@ -45,6 +49,7 @@ async function populate(server: TestServer, auth: Credentials, callbackUrl: stri
   await json(await post(`${API}/EndUsers`, 'FriendlyName=Bob&Type=individual'), 201);
   const withFile = await json<{ sid: string }>(await postForm(server.origin, auth, documentForm({ FriendlyName: 'Passport', Type: 'passport' }, { bytes: smallPdf(marker), type: 'application/pdf' })), 201);
   await json(await post(DOCUMENTS, 'FriendlyName=Bill&Type=utility_bill'), 201);
+  await new UploadStaging(server.db).stage(UploadStaging.newUploadId(), auth.sid, Readable.from([Buffer.from(`staged ${marker}`)]));
   await json(await post('/regcomp/ReviewPolicy', 'Policy=manual'));
   const bundle = await json<{ sid: string }>(await post(`${API}/Bundles`, new URLSearchParams({ FriendlyName: 'B', Email: 'x@example.com', RegulationSid: GERMANY, StatusCallback: callbackUrl }).toString()), 201);
   for (const sid of [person.sid, withFile.sid]) await json(await post(`${API}/Bundles/${bundle.sid}/ItemAssignments`, `ObjectSid=${sid}`), 201);

@@ -3,7 +3,6 @@ import type { Db } from '../store/db.js';
 /**
  * Everything an account owns, children before parents (the foreign keys' order), each with the
  * statement that deletes the account's rows. The account, its credentials and API keys stay.
- * Staged uploads are no one's until their document is created (supporting-documents/staging.ts).
  */
 const OWNED: readonly (readonly [table: string, where: string])[] = [
   ['callback_attempts', 'callback_sid IN (SELECT sid FROM status_callbacks WHERE account_sid = ?)'],
@@ -12,6 +11,7 @@ const OWNED: readonly (readonly [table: string, where: string])[] = [
   ['item_assignments', 'account_sid = ?'],
   ['bundles', 'account_sid = ?'],
   ['supporting_document_files', 'document_sid IN (SELECT sid FROM supporting_documents WHERE account_sid = ?)'],
+  ['supporting_document_uploads', 'account_sid = ?'],
   ['supporting_documents', 'account_sid = ?'],
   ['end_users', 'account_sid = ?'],
   ['review_settings', 'account_sid = ?'],
