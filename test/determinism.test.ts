@@ -160,7 +160,37 @@ for (const backend of backends) {
         await expectTwilioError(await server.request('POST', '/regcomp/Clock', ''), 400, 20001, /either Now/);
         await expectTwilioError(await server.request('DELETE', '/regcomp/Clock'), 405, 20004);
         assert.equal((await json<{ now: string }>(await server.request('GET', '/regcomp/Clock'))).now, '2030-07-01T00:00:00.000Z', 'refusals changed nothing');
+        // Moves sent together are applied one after the other, each from where the last left it.
+        await Promise.all([1000, 2000].map((ms) => server.request('POST', '/regcomp/Clock', `AdvanceMs=${ms}`)));
+        assert.equal((await json<{ now: string }>(await server.request('GET', '/regcomp/Clock'))).now, '2030-07-01T00:00:03.000Z');
       } finally {
+        await server.close();
+      }
+    });
+
+    test('advancing the clock runs a callback retry that falls due, dated on the clock', async () => {
+      const server = await startRecordedServer(await backend.fresh(), { ...DETERMINISTIC, REVIEW_POLICY: 'manual', BACKGROUND_TICK_MS: '20' });
+      let calls = 0;
+      receiver.status = () => (++calls === 1 ? 500 : 200);
+      try {
+        const form = new URLSearchParams({ FriendlyName: 'B', Email: 'x@example.com', RegulationSid: GERMANY, StatusCallback: receiver.url }).toString();
+        const bundle = await json<{ sid: string }>(await server.request('POST', '/v2/RegulatoryCompliance/Bundles', form), 201);
+        await json(await server.request('POST', `/v2/RegulatoryCompliance/Bundles/${bundle.sid}`, 'Status=pending-review'));
+        type Log = { callbacks: { state: string; attempts: { date_started: string; response_code: number }[] }[] };
+        const log = async () => (await json<Log>(await server.request('GET', `/regcomp/Bundles/${bundle.sid}/Callbacks`))).callbacks[0]!;
+        // The first attempt is due at once (the ticker sends it); its retry a second later, on the clock.
+        const until = Date.now() + 15_000;
+        while ((await log()).attempts.length < 1) {
+          assert.ok(Date.now() < until, 'the first attempt was made');
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        assert.equal((await log()).state, 'pending');
+        await json(await server.request('POST', '/regcomp/Clock', 'AdvanceMs=5000'));
+        const after = await log();
+        assert.equal(after.state, 'delivered');
+        assert.deepEqual(after.attempts.map((a) => [a.date_started, a.response_code]), [[START, 500], ['2026-01-01T00:00:01Z', 200]]);
+      } finally {
+        receiver.status = () => 200;
         await server.close();
       }
     });

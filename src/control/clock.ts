@@ -24,37 +24,40 @@ const MAX_ADVANCE_MS = 366 * 86_400_000;
  */
 export function registerClockRoutes(app: FastifyInstance, { db, deterministic, runDue }: ClockContext): void {
   let moving: Promise<unknown> = Promise.resolve();
-  const clockOf = () => {
+  const runOf = (): DeterministicRun => {
     if (!deterministic) throw errors.clockNotSettable();
-    return deterministic.clock;
+    return deterministic;
   };
-  const json = () => JSON.stringify({ now: new Date(clockOf().now()).toISOString(), now_ms: clockOf().now(), run: deterministic!.run });
+  const json = ({ clock, run }: DeterministicRun) => JSON.stringify({ now: new Date(clock.now()).toISOString(), now_ms: clock.now(), run });
 
-  app.get('/Clock', (_request, reply) => sendJson(reply, 200, json()));
+  app.get('/Clock', (_request, reply) => sendJson(reply, 200, json(runOf())));
 
   app.post('/Clock', async (request, reply) => {
-    const clock = clockOf();
-    const target = targetOf(formOf(request.body), clock.now());
-    // One move at a time: two at once would each step the other's due work.
-    const move = moving.then(() => moveClock(clock, Math.max(target, clock.now()), db, runDue));
-    moving = move.catch(() => undefined);
-    await move;
-    return sendJson(reply, 200, json());
+    const current = runOf();
+    const move = moveOf(formOf(request.body));
+    // One move at a time, each from where the last one left the clock.
+    const moved = moving.then(() => moveClock(current.clock, move(current.clock.now()), db, runDue));
+    moving = moved.catch(() => undefined);
+    await moved;
+    return sendJson(reply, 200, json(current));
   });
 
   refuseOtherMethods(app, '/Clock', ['GET', 'POST']);
 }
 
-function targetOf(form: FormBody, nowMs: number): number {
+/** The requested move, checked: from the clock's time then, the time to move it to. */
+function moveOf(form: FormBody): (nowMs: number) => number {
   const now = form.get('Now');
   const advance = form.get('AdvanceMs');
   if ((now === undefined) === (advance === undefined)) throw errors.invalidParameter('Now', 'give either Now (an ISO date-time) or AdvanceMs (milliseconds), not both');
   if (advance !== undefined) {
     if (!/^\d{1,11}$/.test(advance) || Number(advance) > MAX_ADVANCE_MS) throw errors.invalidParameter('AdvanceMs', 'must be a whole number of milliseconds, at most 366 days');
-    return nowMs + Number(advance);
+    return (nowMs) => nowMs + Number(advance);
   }
   const ms = Date.parse(now!);
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(now!) || Number.isNaN(ms)) throw errors.invalidParameter('Now', 'must be an ISO date-time such as 2026-01-31T12:00:00Z');
-  if (ms < nowMs) throw errors.invalidParameter('Now', `must not be before the clock (${new Date(nowMs).toISOString()}): it only moves forward`);
-  return ms;
+  return (nowMs) => {
+    if (ms < nowMs) throw errors.invalidParameter('Now', `must not be before the clock (${new Date(nowMs).toISOString()}): it only moves forward`);
+    return ms;
+  };
 }
