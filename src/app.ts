@@ -8,7 +8,11 @@ import { registerMetrics } from './metrics.js';
 import { registerReference } from './reference/index.js';
 import type { Background } from './lifecycle/background.js';
 import { registerBackground } from './lifecycle/background.js';
+import { registerClockRoutes } from './control/clock.js';
 import { CONTROL_PREFIX, registerControlRoutes } from './control/routes.js';
+import { registerWipeRoutes } from './control/wipe.js';
+import type { DeterministicRun } from './determinism/run.js';
+import { startDeterministicRun } from './determinism/run.js';
 import { loadCatalogues } from './resources/catalogues.js';
 import { evaluationJudge } from './resources/evaluations/evaluate-bundle.js';
 import { resources } from './resources/index.js';
@@ -35,12 +39,12 @@ export interface AppOptions {
   config: Config;
   db: Db;
   logger?: FastifyServerOptions['logger'];
-  /** The clock (epoch ms) every resource and the review lifecycle read; tests drive it. */
+  /** The clock (epoch ms) every resource and the review lifecycle read; tests drive it. A deterministic run (config.deterministic) brings its own. */
   clock?: () => number;
 }
 
 /** Builds the whole HTTP app on an open, migrated database. No port is opened here. */
-export async function buildApp({ config, db, logger = false, clock = Date.now }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ config, db, logger = false, clock: givenClock = Date.now }: AppOptions): Promise<FastifyInstance> {
   // First: a bad catalogue file stops start-up (CatalogueError) before anything else is built.
   const catalogues = loadCatalogues(config);
   const app = Fastify({
@@ -59,7 +63,16 @@ export async function buildApp({ config, db, logger = false, clock = Date.now }:
   await registerReference(app, config); // first: it documents the routes registered after it
   if (config.metrics) registerMetrics(app);
 
-  const tokens = new PageTokens(await pageTokenSecret(db));
+  // Before anything draws a SID: a deterministic run installs its seeded stream.
+  const deterministic = config.deterministic && (await startDeterministicRun(db, config.deterministic));
+  if (deterministic) {
+    app.addHook('onClose', (_app, done) => {
+      deterministic.stop();
+      done();
+    });
+  }
+  const clock = deterministic ? deterministic.clock.now : givenClock;
+  const tokens = new PageTokens(deterministic ? deterministic.pageTokenSecret : await pageTokenSecret(db));
   const now = () => twilioDate(new Date(clock()));
   const background = registerBackground(app, db, config, clock, evaluationJudge(catalogues));
   const authenticator = new Authenticator(new Accounts(db), config.credentialCacheMs, {
@@ -97,10 +110,15 @@ export async function buildApp({ config, db, logger = false, clock = Date.now }:
     { prefix: API_PREFIX },
   );
   await app.register(
-    authenticated((control) => registerControlRoutes(control, { db, config, background, clock, origin })),
+    authenticated((control) => {
+      registerControlRoutes(control, { db, config, background, clock, origin });
+      registerClockRoutes(control, { db, deterministic, runDue: () => background.runNow() });
+      registerWipeRoutes(control, { db });
+    }),
     { prefix: CONTROL_PREFIX },
   );
   app.decorate('background', background);
+  app.decorate('deterministicRun', deterministic);
   return app;
 }
 
@@ -108,6 +126,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The review lifecycle and callback delivery of this instance. */
     background: Background;
+    /** This app's deterministic run, announced at start-up; undefined when the mode is off. */
+    deterministicRun: DeterministicRun | undefined;
   }
 }
 

@@ -57,6 +57,15 @@ export interface Config {
   proxyPort: number | undefined;
   /** Where the proxy's local CA is kept (made there on first use). */
   proxyCaDir: string;
+  /** Seeded SIDs and a clock moved by hand (README: "Deterministic runs"); undefined: off. */
+  deterministic: DeterministicConfig | undefined;
+}
+
+export interface DeterministicConfig {
+  /** Secret-ish: SIDs, the first account's token and the page-token key derive from it. */
+  seed: string;
+  /** Where the clock of a fresh store starts (ms since the epoch). */
+  startMs: number;
 }
 
 export interface CallbackConfig {
@@ -139,7 +148,27 @@ export function loadConfig(env: Env = process.env): Config {
     authQueueLimit: integer(env, 'AUTH_QUEUE_LIMIT', 64, 1, 100_000),
     proxyPort: optional(env, 'PROXY_PORT') === undefined ? undefined : integer(env, 'PROXY_PORT', 0, 0, 65535),
     proxyCaDir: file(env, 'PROXY_CA_DIR') ?? defaultCaDir(databaseUrl),
+    deterministic: deterministic(env),
   };
+}
+
+export const DEFAULT_DETERMINISTIC_START = '2026-01-01T00:00:00Z';
+
+/** Only an explicit DETERMINISTIC_SEED turns it on; DETERMINISTIC_START alone is a mistake. */
+function deterministic(env: Env): DeterministicConfig | undefined {
+  const seed = optional(env, 'DETERMINISTIC_SEED');
+  const start = optional(env, 'DETERMINISTIC_START');
+  if (seed === undefined) {
+    if (start !== undefined) throw new ConfigError('DETERMINISTIC_START needs DETERMINISTIC_SEED (deterministic mode is off without a seed)');
+    return undefined;
+  }
+  if (seed.length > 256) throw new ConfigError('DETERMINISTIC_SEED must be at most 256 characters');
+  const text = start ?? DEFAULT_DETERMINISTIC_START;
+  const startMs = Date.parse(text);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(text) || Number.isNaN(startMs)) {
+    throw new ConfigError(`DETERMINISTIC_START must be an ISO date-time such as ${DEFAULT_DETERMINISTIC_START}, got ${text}`);
+  }
+  return { seed, startMs };
 }
 
 function optional(env: Env, name: string): string | undefined {

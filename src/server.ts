@@ -1,5 +1,6 @@
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
+import type { DeterministicRun } from './determinism/run.js';
 import { ensureAccount } from './bootstrap.js';
 import { ConfigError, loadConfig } from './config.js';
 import { loggerOptions } from './logger.js';
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
     sqlite: { backgroundCheckpoints: true },
   });
   const app = await buildApp({ config, db, logger: loggerOptions(config.logLevel) });
+  announceDeterministicRun(app.deterministicRun);
   const created = await ensureAccount(db, config);
   if (created) {
     // Printed once, to the terminal only (never to the log): the credentials of the account
@@ -50,6 +52,16 @@ async function main(): Promise<void> {
     process.stderr.write(`regcomp proxy listening on ${proxy.url} (clients must trust the CA certificate ${proxy.caCertPath})\n`);
   }
   process.stderr.write(`regcomp listening on ${address}\n`);
+}
+
+/** One line, so that a deterministic run is never mistaken for a normal one. */
+function announceDeterministicRun(run: DeterministicRun | undefined): void {
+  if (!run) return;
+  const at = new Date(run.clock.now()).toISOString();
+  process.stderr.write(
+    `regcomp deterministic mode (DETERMINISTIC_SEED): run ${run.run} on this store, seeded SIDs, clock frozen at ${at} ` +
+      `(it moves only by POST /regcomp/Clock); for tests only, one instance per store\n`,
+  );
 }
 
 class ListenError extends Error {

@@ -397,7 +397,7 @@ for (const backend of backends) {
       const staging = new UploadStaging(source);
       const bytes = patternBytes(CHUNK_BYTES * 20 + 5);
       const uploadId = UploadStaging.newUploadId();
-      const staged = await staging.stage(uploadId, Readable.from([bytes.subarray(0, 100), bytes.subarray(100)]));
+      const staged = await staging.stage(uploadId, account, Readable.from([bytes.subarray(0, 100), bytes.subarray(100)]));
       const doc = (name: string) => ({ sid: newSid('RD'), friendlyName: name, type: 'passport', attributes: '{"n":1}', now: twilioDate() });
       const withFile = await documents.createWithFile(account, doc('file'), { uploadId, mimeType: 'application/pdf', ...staged });
       await documents.create(account, doc('no file'));

@@ -1,4 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { seededBytes } from '../determinism/entropy.js';
 import { scrypt } from './scrypt.js';
 
 /**
@@ -32,9 +33,9 @@ export async function verifySecret(secret: string, stored: string, abandoned?: (
 /** A stand-in hash, verified against when a username is unknown so that costs the same. */
 export const DUMMY_HASH = `scrypt$${N}$${R}$${P}$${Buffer.alloc(16).toString('base64url')}$${Buffer.alloc(KEY_BYTES).toString('base64url')}`;
 
-/** 32 lowercase hex digits, the shape of Twilio's auth tokens. */
+/** 32 lowercase hex digits, the shape of Twilio's auth tokens (seeded in a deterministic run). */
 export function newAuthToken(): string {
-  return randomBytes(16).toString('hex');
+  return (seededBytes(16) ?? randomBytes(16)).toString('hex');
 }
 
 /** 32 alphanumerics, the shape of Twilio's API key secrets. */

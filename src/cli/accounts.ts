@@ -1,4 +1,5 @@
 import { Accounts } from '../accounts/accounts.js';
+import { wipeAccount } from '../accounts/wipe.js';
 import { fail, print, program, sid, withDb } from './common.js';
 
 const accounts = program.command('accounts').description('Accounts (Account SID + Auth Token)');
@@ -26,6 +27,16 @@ accounts
     const rotated = await withDb((db) => new Accounts(db).rotateToken(accountSid));
     if (!rotated) fail(`no account ${accountSid}`);
     print(rotated);
+  });
+
+accounts
+  .command('wipe')
+  .description("Delete all of an account's data (end users, documents and files, bundles…) in one go; the account and its keys stay")
+  .argument('<sid>', 'Account SID', sid('AC'))
+  .action(async (accountSid: string) => {
+    const deleted = await withDb((db) => wipeAccount(db, accountSid));
+    if (!deleted) fail(`no account ${accountSid}`);
+    print({ account_sid: accountSid, deleted });
   });
 
 const keys = program.command('keys').description('API keys (SK… + secret), each owned by an account');

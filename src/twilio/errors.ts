@@ -102,6 +102,8 @@ export const errors = {
   sameBundle: () => new TwilioError(400, 22226, 'FromBundleSid is the Bundle itself: the two Bundles must differ'),
   regulationMismatch: () => new TwilioError(400, 22228, 'The two Bundles do not have the same regulation'),
   notCloneable: (status: string) => new TwilioError(400, 20001, `Invalid request: only a twilio-approved Bundle can be cloned; it is ${status}`),
+  clockNotSettable: () =>
+    new TwilioError(403, 20403, 'The clock is real time on this server: start it with DETERMINISTIC_SEED=<seed> to read, set and advance it (README: "Deterministic runs")'),
   clonesDisabled: () => new TwilioError(403, 20403, 'Cloning Bundles to other accounts is disabled on this server (CLONE_TARGETS=none)'),
   methodNotAllowed: (allowed: readonly string[]) =>
     new TwilioError(405, 20004, 'Method not allowed', undefined, { Allow: allowed.join(', ') }),

@@ -50,4 +50,11 @@ export const supportingDocumentMigrations: Migration[] = [
         CREATE TABLE supporting_document_uploads (${uploadColumns('BYTEA')});`,
     },
   },
+  {
+    // Staged chunks name their account, so that wiping an account (accounts/wipe.ts) takes an
+    // upload of its that is still arriving or was left by a crash. NULL: staged before this.
+    id: '0013_determinism',
+    sql: `ALTER TABLE supporting_document_uploads ADD COLUMN account_sid TEXT REFERENCES accounts (sid) ON DELETE CASCADE;
+      CREATE INDEX supporting_document_uploads_account ON supporting_document_uploads (account_sid);`,
+  },
 ];

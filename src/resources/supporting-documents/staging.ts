@@ -26,17 +26,18 @@ export class UploadStaging {
   }
 
   /**
-   * Stores `source` under `uploadId` in CHUNK_BYTES rows. Throws what `source` throws (an
-   * aborted request), leaving any chunks written for the caller to discard.
+   * Stores `source` under `uploadId` (the account's) in CHUNK_BYTES rows. Throws what `source`
+   * throws (an aborted request), leaving any chunks written for the caller to discard.
    */
-  async stage(uploadId: string, source: AsyncIterable<Buffer>): Promise<{ size: number; chunks: number }> {
+  async stage(uploadId: string, accountSid: string, source: AsyncIterable<Buffer>): Promise<{ size: number; chunks: number }> {
     let pending: Buffer[] = [];
     let pendingBytes = 0;
     let size = 0;
     let chunks = 0;
     const write = (bytes: Buffer) =>
-      this.db.run('INSERT INTO supporting_document_uploads (upload_id, seq, bytes, written_at) VALUES (?, ?, ?, ?)', [
+      this.db.run('INSERT INTO supporting_document_uploads (upload_id, account_sid, seq, bytes, written_at) VALUES (?, ?, ?, ?, ?)', [
         uploadId,
+        accountSid,
         ++chunks,
         bytes,
         Date.now(),

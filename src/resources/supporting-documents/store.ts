@@ -2,6 +2,7 @@ import type { Db, Queries } from '../../store/db.js';
 import { KeysetPages } from '../../store/keyset.js';
 import type { KeysetTable } from '../../store/keyset.js';
 import type { KeysetQuery } from '../../twilio/paging.js';
+import { errors } from '../../twilio/errors.js';
 import type { StagedFile } from './staging.js';
 import type { DocumentRow } from './view.js';
 import { DOCUMENT_COLUMNS } from './view.js';
@@ -55,8 +56,8 @@ export class DocumentStore {
          SELECT ?, seq, bytes FROM supporting_document_uploads WHERE upload_id = ? ORDER BY seq`,
         [doc.sid, file.uploadId],
       );
-      // Only a sweep racing a live upload could take chunks away; never store a partial file.
-      if (moved.changes !== file.chunks) throw new Error(`upload ${file.uploadId}: ${moved.changes} of ${file.chunks} chunks staged`);
+      // Only a sweep racing a live upload, or a wipe of the account, takes chunks away; never store a partial file.
+      if (moved.changes !== file.chunks) throw errors.badRequest("the file's upload was removed while it arrived (a wipe of this account?): send it again");
       await tx.run('DELETE FROM supporting_document_uploads WHERE upload_id = ?', [file.uploadId]);
       return row!;
     });

@@ -41,7 +41,7 @@ export async function receiveUpload(request: FastifyRequest, staging: UploadStag
     for await (const part of parts) {
       if (part.type === 'field') readField(part, fields, file !== undefined, limits.fieldBytes);
       else if (part.fieldname !== 'File' || file !== undefined) part.file.resume(); // another file: ignored, like unknown params
-      else file = await stageFile(part, uploadId, staging, limits.fileBytes);
+      else file = await stageFile(part, { uploadId, accountSid: request.accountSid }, staging, limits.fileBytes);
     }
     return { fields, file };
   } catch (err) {
@@ -61,8 +61,13 @@ function readField(part: Extract<Multipart, { type: 'field' }>, fields: Map<stri
   if (!fields.has(name)) fields.set(name, value);
 }
 
-async function stageFile(part: Extract<Multipart, { type: 'file' }>, uploadId: string, staging: UploadStaging, limit: number): Promise<StagedFile> {
-  const { size, chunks } = await staging.stage(uploadId, part.file);
+async function stageFile(
+  part: Extract<Multipart, { type: 'file' }>,
+  { uploadId, accountSid }: { uploadId: string; accountSid: string },
+  staging: UploadStaging,
+  limit: number,
+): Promise<StagedFile> {
+  const { size, chunks } = await staging.stage(uploadId, accountSid, part.file);
   if (part.file.truncated) throw errors.fileTooLarge(limit);
   if (size === 0) throw errors.invalidParameter('File', 'must not be empty');
   const mimeType = MIME_TYPE.test(part.mimetype) ? part.mimetype : 'application/octet-stream';
