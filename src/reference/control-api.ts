@@ -44,6 +44,16 @@ const callback: Schema = {
 
 const validUntil = (description: string, required = false): FormField => ({ schema: { type: 'string', example: '2030-01-31T00:00:00Z' }, description, required });
 const milliseconds = (description: string): FormField => ({ schema: { type: 'integer', minimum: 0, maximum: 30 * 86_400_000, example: 1000 }, description });
+const clock: Schema = {
+  type: 'object',
+  required: ['now', 'now_ms', 'run'],
+  properties: {
+    now: { type: 'string', format: 'date-time' },
+    now_ms: { type: 'integer', description: 'The same, in epoch milliseconds' },
+    run: { type: 'integer', description: 'Which start of the server on this store (each draws its own SIDs)' },
+  },
+};
+const clockOff = '20403: deterministic mode is off (start with DETERMINISTIC_SEED=<seed>)';
 const invalidMs = '20001: a delay that is not whole milliseconds, or over 30 days';
 
 export const controlApi: readonly RouteDoc[] = [
@@ -126,5 +136,42 @@ export const controlApi: readonly RouteDoc[] = [
     tag: TAG,
     summary: 'Forget the account’s review settings: the server’s apply again',
     ok: { status: 200, description: 'The server’s settings, now the account’s', schema: settings },
+  },
+  {
+    method: 'GET',
+    path: '/regcomp/Clock',
+    tag: TAG,
+    summary: 'The deterministic run’s clock (DETERMINISTIC_SEED only)',
+    ok: { status: 200, description: 'The frozen clock and the run number', schema: clock },
+    errors: { 403: clockOff },
+  },
+  {
+    method: 'POST',
+    path: '/regcomp/Clock',
+    tag: TAG,
+    summary: 'Set the deterministic clock, or move it on; what falls due on the way runs before the answer',
+    description: 'Give exactly one of Now or AdvanceMs. The clock only moves forward.',
+    form: {
+      Now: { schema: { type: 'string', example: '2026-01-31T12:00:00Z' }, description: 'An ISO date-time, not before the clock' },
+      AdvanceMs: { schema: { type: 'integer', minimum: 0, maximum: 366 * 86_400_000, example: 60000 }, description: 'Milliseconds to move on (at most 366 days)' },
+    },
+    ok: { status: 200, description: 'The clock after the move', schema: clock },
+    errors: { 400: '20001: neither or both of Now and AdvanceMs, a bad date-time, a time before the clock, or too large an advance', 403: clockOff },
+  },
+  {
+    method: 'DELETE',
+    path: '/regcomp/Data',
+    tag: TAG,
+    summary: 'Wipe the caller’s account: every resource it owns, erased; the account and its credentials stay',
+    ok: {
+      status: 200,
+      description: 'What was removed, table by table',
+      schema: {
+        type: 'object',
+        required: ['account_sid', 'deleted'],
+        properties: { account_sid: { type: 'string' }, deleted: { type: 'object', additionalProperties: { type: 'integer' } } },
+      },
+    },
+    errors: { 404: '20404: the account was deleted since its credentials were checked' },
   },
 ];

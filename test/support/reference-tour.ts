@@ -66,6 +66,8 @@ export async function tourEveryOperation(server: TestServer, callbackUrl: string
   await call('POST', `/regcomp/Bundles/${bundle}/Review`, 'Status=twilio-approved');
   await call('POST', `/regcomp/Bundles/${bundle}/ValidUntil`, 'ValidUntil=2030-01-01T00:00:00Z');
   await call('GET', `/regcomp/Bundles/${bundle}/Callbacks`);
+  await call('GET', '/regcomp/Clock');
+  await call('POST', '/regcomp/Clock', 'AdvanceMs=60000');
 
   const copy = await sidOf(await call('POST', `${bundles}/${bundle}/Copies`, 'FriendlyName=Copy'));
   await call('GET', `${bundles}/${bundle}/Copies`);
@@ -81,5 +83,6 @@ export async function tourEveryOperation(server: TestServer, callbackUrl: string
   await call('DELETE', `${V2}/EndUsers/${doomedUser}`);
   await call('DELETE', `${documents}/${await sidOf(await call('POST', documents, 'FriendlyName=Doomed&Type=passport'))}`);
   await call('DELETE', `${bundles}/${doomed}`);
+  await call('DELETE', '/regcomp/Data');
   return answers;
 }
