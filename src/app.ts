@@ -8,6 +8,8 @@ import { registerMetrics } from './metrics.js';
 import type { Background } from './lifecycle/background.js';
 import { registerBackground } from './lifecycle/background.js';
 import { CONTROL_PREFIX, registerControlRoutes } from './control/routes.js';
+import { registerFaultRoutes } from './control/faults.js';
+import { registerFaults } from './faults/index.js';
 import { loadCatalogues } from './resources/catalogues.js';
 import { evaluationJudge } from './resources/evaluations/evaluate-bundle.js';
 import { resources } from './resources/index.js';
@@ -65,6 +67,7 @@ export async function buildApp({ config, db, logger = false, clock = Date.now }:
     queueLimit: config.authQueueLimit,
   });
   const limitAccount = accountLimit(config.accountRateLimit);
+  const faults = registerFaults(app, db, config);
   app.decorateRequest('accountSid', '');
 
   app.get('/healthz', () => ({ status: 'ok' }));
@@ -90,12 +93,16 @@ export async function buildApp({ config, db, logger = false, clock = Date.now }:
   const context = { db, tokens, config, catalogues, now, origin, reviews: background.reviews };
   await app.register(
     authenticated((api) => {
+      faults.inject(api);
       for (const resource of resources) resource.register(api, context);
     }),
     { prefix: API_PREFIX },
   );
   await app.register(
-    authenticated((control) => registerControlRoutes(control, { db, config, background, clock, origin })),
+    authenticated((control) => {
+      registerControlRoutes(control, { db, config, background, clock, origin });
+      registerFaultRoutes(control, faults, origin);
+    }),
     { prefix: CONTROL_PREFIX },
   );
   app.decorate('background', background);
