@@ -40,15 +40,17 @@ async function claimFirst(store: FaultStore, request: FastifyRequest): Promise<F
 
 /** Waits, unless the client hangs up or the server shuts down first. */
 async function delay(ms: number, request: FastifyRequest, shutdown: AbortSignal): Promise<void> {
+  // The socket's close, not the request's: that one comes as soon as the request is read.
+  const socket = request.raw.socket;
   const gone = new AbortController();
   const onClose = () => gone.abort();
-  request.raw.once('close', onClose);
+  socket.once('close', onClose);
   try {
     await sleep(ms, undefined, { signal: AbortSignal.any([gone.signal, shutdown]) });
   } catch {
     // Cut short: carry on with the rule (a dropped or answered request either way).
   } finally {
-    request.raw.off('close', onClose);
+    socket.off('close', onClose);
   }
 }
 
