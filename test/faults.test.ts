@@ -205,6 +205,17 @@ for (const backend of backends) {
       await expectTwilioError(response, 500, 20500);
     });
 
+    test('a server that shuts down cuts an injected delay short and still answers the request', async () => {
+      const closing = await startServer(store.url());
+      const fault = await addFault(closing, 'Type=latency&LatencyMs=300000&Count=1');
+      const pending = closing.request('GET', END_USERS);
+      // The rule's use is claimed before the delay starts: then the request is waiting.
+      while ((await faultOf(closing, fault.sid)).applied === 0) await sleep(20);
+      const bound = sleep(20_000).then(() => 'still waiting');
+      assert.equal(await Promise.race([closing.close().then(() => 'closed'), bound]), 'closed');
+      assert.equal((await pending).status, 200);
+    });
+
     test('drop hangs up with no answer, to fetch and to the SDK; the server keeps serving', async () => {
       const endUsers = server().sdk().numbers.v2.regulatoryCompliance.endUsers;
       const kept = await endUsers.create({ friendlyName: 'Still here', type: 'business' });

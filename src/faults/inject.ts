@@ -22,6 +22,9 @@ export function faultInjector(store: FaultStore, faulted: FaultedAccounts, shutd
     if (!rule) return undefined;
     reply.header(FAULT_HEADER, rule.sid);
     if (rule.latency_ms > 0) await delay(rule.latency_ms, request, shutdown);
+    // The server began closing while this request waited: once answered, its keep-alive
+    // connection must not hold the close up.
+    if (shutdown.aborted) reply.header('Connection', 'close');
     if (rule.type === 'drop') return drop(request, reply);
     const error = errorOf(rule);
     return error ? sendError(reply, error) : undefined;
