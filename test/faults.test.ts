@@ -1,11 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyInstance } from 'fastify';
+import type { AddressInfo } from 'node:net';
+import { Accounts } from '../src/accounts/accounts.js';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import type { Db } from '../src/store/db.js';
+import { openAndMigrate } from '../src/store/open.js';
 import { backends } from './support/backends.js';
 import type { Backend } from './support/backends.js';
 import { runCli } from './support/cli.js';
 import type { Credentials, TestServer } from './support/server.js';
-import { startServer } from './support/server.js';
+import { basic, startServer } from './support/server.js';
 import { sdkClient } from './support/twilio-client.js';
 import { expectTwilioError } from './support/twilio.js';
 
@@ -332,6 +339,52 @@ for (const backend of backends) {
       const nobody = await runCli(store.url(), ['faults', 'add', '--type', 'drop', '--account', `AC${'0'.repeat(32)}`]);
       assert.equal(nobody.code, 1);
       assert.match(nobody.stderr, /no account AC0+/);
+    });
+  });
+
+  describe(`an account without faults costs no query (${backend.name})`, () => {
+    let db: Db;
+    let app: FastifyInstance;
+    const faultQueries: string[] = [];
+    before(async () => {
+      const url = await backend.fresh();
+      db = await openAndMigrate(url);
+      // The app's database, with every statement that reads or writes fault rules noted.
+      const noted = new Proxy(db, {
+        get: (target, name) => {
+          const value = Reflect.get(target, name) as unknown;
+          if (typeof value !== 'function') return value;
+          return (...args: unknown[]) => {
+            if (typeof args[0] === 'string' && /\bfaults\b/.test(args[0])) faultQueries.push(args[0]);
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        },
+      });
+      app = await buildApp({ config: loadConfig({ DATABASE_URL: url, FAULTS_REFRESH_MS: '60000' }), db: noted });
+      await app.listen({ host: '127.0.0.1', port: 0 });
+    });
+    after(async () => {
+      await app.close();
+      await db.close();
+      await backend.cleanup();
+    });
+
+    test('requests of an account with no rules never touch the faults table; those of a faulted account do', async () => {
+      const accounts = new Accounts(db);
+      const [plain, faulted] = [await accounts.upsert({}), await accounts.upsert({})];
+      const { port } = app.server.address() as AddressInfo;
+      const call = async (account: { sid: string; auth_token: string }, method: 'GET' | 'POST', path: string, body?: string) => {
+        const headers = { authorization: basic(account.sid, account.auth_token), 'content-type': 'application/x-www-form-urlencoded' };
+        const response = await fetch(`http://127.0.0.1:${port}${path}`, { method, headers, body: body ?? null });
+        await response.arrayBuffer();
+        return response.status;
+      };
+      assert.equal(await call(faulted, 'POST', '/regcomp/Faults', 'Type=internal-error&Count=1'), 201);
+      faultQueries.length = 0;
+      for (let i = 0; i < 10; i++) assert.equal(await call(plain, 'GET', END_USERS), 200);
+      assert.deepEqual(faultQueries, []);
+      assert.equal(await call(faulted, 'GET', END_USERS), 500);
+      assert.ok(faultQueries.length >= 2, 'the rules were read and one use claimed');
     });
   });
 
