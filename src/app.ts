@@ -13,6 +13,8 @@ import { CONTROL_PREFIX, registerControlRoutes } from './control/routes.js';
 import { registerWipeRoutes } from './control/wipe.js';
 import type { DeterministicRun } from './determinism/run.js';
 import { startDeterministicRun } from './determinism/run.js';
+import { registerFaultRoutes } from './control/faults.js';
+import { registerFaults } from './faults/index.js';
 import { loadCatalogues } from './resources/catalogues.js';
 import { evaluationJudge } from './resources/evaluations/evaluate-bundle.js';
 import { resources } from './resources/index.js';
@@ -80,6 +82,7 @@ export async function buildApp({ config, db, logger = false, clock: givenClock =
     queueLimit: config.authQueueLimit,
   });
   const limitAccount = accountLimit(config.accountRateLimit);
+  const faults = registerFaults(app, db, config);
   app.decorateRequest('accountSid', '');
 
   app.get('/healthz', () => ({ status: 'ok' }));
@@ -105,6 +108,7 @@ export async function buildApp({ config, db, logger = false, clock: givenClock =
   const context = { db, tokens, config, catalogues, now, origin, reviews: background.reviews };
   await app.register(
     authenticated((api) => {
+      faults.inject(api);
       for (const resource of resources) resource.register(api, context);
     }),
     { prefix: API_PREFIX },
@@ -114,6 +118,7 @@ export async function buildApp({ config, db, logger = false, clock: givenClock =
       registerControlRoutes(control, { db, config, background, clock, origin });
       registerClockRoutes(control, { db, deterministic, runDue: () => background.runNow() });
       registerWipeRoutes(control, { db });
+      registerFaultRoutes(control, faults, origin);
     }),
     { prefix: CONTROL_PREFIX },
   );

@@ -40,6 +40,8 @@ export interface Config {
   review: ReviewSettings;
   /** How often an instance looks for due review steps and callbacks. */
   backgroundTickMs: number;
+  /** How often an instance re-reads which accounts have fault rules (changes made elsewhere). */
+  faultsRefreshMs: number;
   callbacks: CallbackConfig;
   /** A whole request (headers and body) must arrive within this, else 408 and the socket closes. */
   requestTimeoutMs: number;
@@ -132,6 +134,7 @@ export function loadConfig(env: Env = process.env): Config {
       decisionAfterMs: integer(env, 'REVIEW_DECISION_AFTER_MS', 2000, 0, 30 * 86_400_000),
     },
     backgroundTickMs: integer(env, 'BACKGROUND_TICK_MS', 250, 10, 60_000),
+    faultsRefreshMs: integer(env, 'FAULTS_REFRESH_MS', 1000, 10, 60_000),
     callbacks: {
       method: oneOf(env, 'CALLBACK_METHOD', 'POST', ['POST', 'GET'] as const),
       onSubmit: boolean(env, 'CALLBACK_ON_SUBMIT', true),

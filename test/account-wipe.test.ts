@@ -36,6 +36,7 @@ const POPULATED = {
   supporting_documents: 2,
   end_users: 2,
   review_settings: 1,
+  faults: 1,
 };
 
 /**
@@ -51,6 +52,8 @@ async function populate(server: TestServer, auth: Credentials, callbackUrl: stri
   await json(await post(DOCUMENTS, 'FriendlyName=Bill&Type=utility_bill'), 201);
   await new UploadStaging(server.db).stage(UploadStaging.newUploadId(), auth.sid, Readable.from([Buffer.from(`staged ${marker}`)]));
   await json(await post('/regcomp/ReviewPolicy', 'Policy=manual'));
+  // A fault rule on a path nothing here calls, so it stays in place until the wipe.
+  await json(await post('/regcomp/Faults', 'Type=internal-error&Path=/v2/Nowhere*&Count=1'), 201);
   const bundle = await json<{ sid: string }>(await post(`${API}/Bundles`, new URLSearchParams({ FriendlyName: 'B', Email: 'x@example.com', RegulationSid: GERMANY, StatusCallback: callbackUrl }).toString()), 201);
   for (const sid of [person.sid, withFile.sid]) await json(await post(`${API}/Bundles/${bundle.sid}/ItemAssignments`, `ObjectSid=${sid}`), 201);
   await json(await post(`${API}/Bundles/${bundle.sid}/Evaluations`, ''), 201);

@@ -15,6 +15,7 @@ const OWNED: readonly (readonly [table: string, where: string])[] = [
   ['supporting_documents', 'account_sid = ?'],
   ['end_users', 'account_sid = ?'],
   ['review_settings', 'account_sid = ?'],
+  ['faults', 'account_sid = ?'],
 ];
 
 /** The tables a wipe empties of the account's rows, in the order it does. */

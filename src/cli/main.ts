@@ -8,6 +8,7 @@ import './accounts.js';
 import './bundles.js';
 import './ca.js';
 import { databaseUrl, fail, program } from './common.js';
+import './faults.js';
 import './seed.js';
 import './transfer.js';
 

@@ -1,4 +1,5 @@
 import { REVIEW_POLICIES } from '../lifecycle/policy.js';
+import { FAULT_LIMITS, FAULT_METHODS, FAULT_TYPES } from '../faults/rule.js';
 import { BUNDLE_STATUSES } from '../resources/bundles/bundle.js';
 import type { FormField, RouteDoc, Schema } from './operation.js';
 
@@ -53,6 +54,28 @@ const clock: Schema = {
     run: { type: 'integer', description: 'Which start of the server on this store (each draws its own SIDs)' },
   },
 };
+const nullableInteger = { type: 'integer', nullable: true };
+const fault: Schema = {
+  type: 'object',
+  required: ['sid', 'account_sid', 'type', 'probability', 'latency_ms', 'applied', 'date_created', 'url'],
+  properties: {
+    sid: { type: 'string', description: 'FT…' },
+    account_sid: { type: 'string' },
+    type: { type: 'string', enum: [...FAULT_TYPES] },
+    method: { type: 'string', nullable: true, description: 'null: every method' },
+    path: { type: 'string', nullable: true, description: 'null: every /v2 path' },
+    count: { ...nullableInteger, description: 'null: until cleared' },
+    remaining: { ...nullableInteger, description: 'Uses left of count' },
+    probability: { type: 'number' },
+    latency_ms: { type: 'integer' },
+    retry_after: { ...nullableInteger, description: 'Seconds, for too-many-requests and service-unavailable' },
+    applied: { type: 'integer', description: 'How many requests it has hit' },
+    date_created: { type: 'string', format: 'date-time' },
+    url: { type: 'string', format: 'uri' },
+  },
+};
+const faultSid = { Sid: 'The fault rule’s SID (FT…), in the authenticated account' };
+const noFault = { 404: '20404: no such fault rule in this account' };
 const clockOff = '20403: deterministic mode is off (start with DETERMINISTIC_SEED=<seed>)';
 const invalidMs = '20001: a delay that is not whole milliseconds, or over 30 days';
 
@@ -173,5 +196,55 @@ export const controlApi: readonly RouteDoc[] = [
       },
     },
     errors: { 404: '20404: the account was deleted since its credentials were checked' },
+  },
+  {
+    method: 'GET',
+    path: '/regcomp/Faults',
+    tag: TAG,
+    summary: 'The account’s fault rules, oldest first',
+    ok: { status: 200, description: 'The rules', schema: { type: 'object', required: ['faults'], properties: { faults: { type: 'array', items: fault } } } },
+  },
+  {
+    method: 'POST',
+    path: '/regcomp/Faults',
+    tag: TAG,
+    summary: 'Add a fault rule: matching /v2 requests of this account fail, slow down or lose their connection',
+    description: 'Rules never apply to /regcomp/…; other instances see an account’s first rule within FAULTS_REFRESH_MS.',
+    form: {
+      Type: { schema: { type: 'string', enum: [...FAULT_TYPES] }, description: 'What the client gets', required: true },
+      Method: { schema: { type: 'string', enum: [...FAULT_METHODS] }, description: 'Only this method (default: all)' },
+      Path: { schema: { type: 'string', example: '/v2/RegulatoryCompliance/EndUsers*' }, description: 'A glob under /v2 (* matches anything, / included)' },
+      Count: { schema: { type: 'integer', minimum: 1, maximum: FAULT_LIMITS.count }, description: 'For the next N matching requests (default: until cleared)' },
+      Probability: { schema: { type: 'number', minimum: 0, maximum: 1, example: 1 }, description: 'The chance a matching request is hit (default 1)' },
+      LatencyMs: { schema: { type: 'integer', minimum: 0, maximum: FAULT_LIMITS.latencyMs, example: 1000 }, description: 'Delay before the answer (required for latency)' },
+      RetryAfter: { schema: { type: 'integer', minimum: 0, maximum: FAULT_LIMITS.retryAfter, example: 1 }, description: 'Retry-After seconds (429 and 503 only; default 1)' },
+    },
+    ok: { status: 201, description: 'The rule', schema: fault },
+    errors: { 400: '20001: a missing, unknown or invalid parameter (named in the message), or the account already has 100 rules' },
+  },
+  {
+    method: 'DELETE',
+    path: '/regcomp/Faults',
+    tag: TAG,
+    summary: 'Clear every fault rule of the account',
+    ok: { status: 204, description: 'Cleared' },
+  },
+  {
+    method: 'GET',
+    path: '/regcomp/Faults/{Sid}',
+    tag: TAG,
+    summary: 'One fault rule',
+    params: faultSid,
+    ok: { status: 200, description: 'The rule', schema: fault },
+    errors: noFault,
+  },
+  {
+    method: 'DELETE',
+    path: '/regcomp/Faults/{Sid}',
+    tag: TAG,
+    summary: 'Remove one fault rule',
+    params: faultSid,
+    ok: { status: 204, description: 'Removed' },
+    errors: noFault,
   },
 ];

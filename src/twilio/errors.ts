@@ -105,6 +105,7 @@ export const errors = {
   clockNotSettable: () =>
     new TwilioError(403, 20403, 'The clock is real time on this server: start it with DETERMINISTIC_SEED=<seed> to read, set and advance it (README: "Deterministic runs")'),
   clonesDisabled: () => new TwilioError(403, 20403, 'Cloning Bundles to other accounts is disabled on this server (CLONE_TARGETS=none)'),
+  tooManyFaults: (limit: number) => new TwilioError(400, 20001, `Invalid request: an account has at most ${limit} faults; delete some first`),
   methodNotAllowed: (allowed: readonly string[]) =>
     new TwilioError(405, 20004, 'Method not allowed', undefined, { Allow: allowed.join(', ') }),
   // Twilio documents no code for an oversized body; 20413 follows its 20xxx = HTTP-status pattern.
@@ -124,5 +125,6 @@ export const errors = {
   unsupportedMediaType: (why: string) => new TwilioError(415, 20415, `Unsupported media type: ${why}`),
   headersTooLarge: () => new TwilioError(431, 20431, 'Request header fields too large'),
   internal: () => new TwilioError(500, 20500, 'Internal Server Error'),
-  unavailable: () => new TwilioError(503, 20503, 'Service unavailable', undefined, { 'Retry-After': '1' }),
+  unavailable: (retryAfterSeconds = 1) =>
+    new TwilioError(503, 20503, 'Service unavailable', undefined, { 'Retry-After': String(retryAfterSeconds) }),
 } as const;

@@ -66,6 +66,11 @@ export async function tourEveryOperation(server: TestServer, callbackUrl: string
   await call('POST', `/regcomp/Bundles/${bundle}/Review`, 'Status=twilio-approved');
   await call('POST', `/regcomp/Bundles/${bundle}/ValidUntil`, 'ValidUntil=2030-01-01T00:00:00Z');
   await call('GET', `/regcomp/Bundles/${bundle}/Callbacks`);
+  const fault = await sidOf(await call('POST', '/regcomp/Faults', 'Type=internal-error&Path=/v2/Nowhere*&Count=1'));
+  await call('GET', '/regcomp/Faults');
+  await call('GET', `/regcomp/Faults/${fault}`);
+  await call('DELETE', `/regcomp/Faults/${fault}`);
+  await call('DELETE', '/regcomp/Faults');
   await call('GET', '/regcomp/Clock');
   await call('POST', '/regcomp/Clock', 'AdvanceMs=60000');
 
