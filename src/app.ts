@@ -7,6 +7,8 @@ import { guardedServerOptions, registerHttpGuards } from './http-guards.js';
 import { registerMetrics } from './metrics.js';
 import type { Background } from './lifecycle/background.js';
 import { registerBackground } from './lifecycle/background.js';
+import { registerConsole } from './console/static.js';
+import { registerConsoleQueries } from './control/console-queries.js';
 import { CONTROL_PREFIX, registerControlRoutes } from './control/routes.js';
 import { loadCatalogues } from './resources/catalogues.js';
 import { evaluationJudge } from './resources/evaluations/evaluate-bundle.js';
@@ -95,9 +97,13 @@ export async function buildApp({ config, db, logger = false, clock = Date.now }:
     { prefix: API_PREFIX },
   );
   await app.register(
-    authenticated((control) => registerControlRoutes(control, { db, config, background, clock, origin })),
+    authenticated((control) => {
+      registerControlRoutes(control, { db, config, background, clock, origin });
+      registerConsoleQueries(control, { db });
+    }),
     { prefix: CONTROL_PREFIX },
   );
+  await registerConsole(app);
   app.decorate('background', background);
   return app;
 }

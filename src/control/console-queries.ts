@@ -1,0 +1,101 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { statusHistory } from '../lifecycle/history.js';
+import type { Db, SqlValue } from '../store/db.js';
+import { errors } from '../twilio/errors.js';
+import { notFound, sendJson, sidParam } from '../twilio/reply.js';
+import { refuseOtherMethods } from '../twilio/routes.js';
+
+/** Rows of the account's end users one search request may look at, matching or not. */
+export const SEARCH_SCAN_BUDGET = 5000;
+const SEARCH_PAGE_DEFAULT = 20;
+const SEARCH_PAGE_MAX = 100;
+const SEARCH_TEXT_MAX = 64;
+
+type Query = Record<string, string | undefined>;
+
+/**
+ * What the public API lacks and the console needs, each a small read scoped to the caller's
+ * account: End-Users searched by FriendlyName, the account's API keys (never their secrets),
+ * and a bundle's status history.
+ */
+export function registerConsoleQueries(app: FastifyInstance, { db }: { db: Db }): void {
+  app.get('/EndUsers/Search', async (request, reply) => {
+    const q = request.query as Query;
+    const found = await searchEndUsers(db, request.accountSid, searchText(q.FriendlyName), pageSize(q.PageSize), continuation(q.PageToken));
+    return sendJson(reply, 200, JSON.stringify(found));
+  });
+
+  app.get('/ApiKeys', async (request, reply) => {
+    const keys = await db.all('SELECT sid, friendly_name, date_created FROM api_keys WHERE account_sid = ? ORDER BY date_created, sid', [request.accountSid]);
+    return sendJson(reply, 200, JSON.stringify({ api_keys: keys }));
+  });
+
+  app.get('/Bundles/:sid/StatusHistory', async (request: FastifyRequest<{ Params: { sid: string } }>, reply) => {
+    const sid = sidParam(request, 'BU');
+    const bundle = await db.get('SELECT sid FROM bundles WHERE sid = ? AND account_sid = ?', [sid, request.accountSid]);
+    if (!bundle) throw notFound(request);
+    return sendJson(reply, 200, JSON.stringify({ bundle_sid: sid, history: await statusHistory(db, sid, request.accountSid) }));
+  });
+
+  refuseOtherMethods(app, '/EndUsers/Search', ['GET']);
+  refuseOtherMethods(app, '/ApiKeys', ['GET']);
+  refuseOtherMethods(app, '/Bundles/:sid/StatusHistory', ['GET']);
+}
+
+export interface SearchPage {
+  end_users: { sid: string; friendly_name: string; type: string; date_created: string }[];
+  /** Pass as PageToken to go on below the rows this request looked at; null: nothing is left. */
+  next_page_token: string | null;
+}
+
+/**
+ * A substring match no index can serve, so each request looks at a bounded window: at most
+ * SEARCH_SCAN_BUDGET of the account's end users (newest first, one range scan of
+ * (account_sid, id)), and hands back a token that goes on below it. A rare name in 100,000
+ * rows costs a few cheap requests, never one unbounded one.
+ */
+export async function searchEndUsers(db: Db, accountSid: string, text: string, size: number, before: number): Promise<SearchPage> {
+  const edgeRow = await db.get<{ id: number }>(
+    db.dialect === 'sqlite'
+      ? 'SELECT id FROM end_users INDEXED BY end_users_account_id WHERE account_sid = ? AND id < ? ORDER BY id DESC LIMIT 1 OFFSET ?'
+      : 'SELECT id FROM end_users WHERE (account_sid, id) < (?, ?) AND (account_sid, id) > (?, 0) ORDER BY account_sid DESC, id DESC LIMIT 1 OFFSET ?',
+    db.dialect === 'sqlite' ? [accountSid, before, SEARCH_SCAN_BUDGET - 1] : [accountSid, before, accountSid, SEARCH_SCAN_BUDGET - 1],
+  );
+  const edge = edgeRow ? Number(edgeRow.id) : 0;
+  const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const params: SqlValue[] = db.dialect === 'sqlite' ? [accountSid, before, edge] : [accountSid, before, accountSid, edge];
+  const rows = await db.all<{ id: number; sid: string; friendly_name: string; type: string; date_created: string }>(
+    `SELECT id, sid, friendly_name, type, date_created FROM end_users ${db.dialect === 'sqlite' ? 'INDEXED BY end_users_account_id' : ''}
+     WHERE ${db.dialect === 'sqlite' ? 'account_sid = ? AND id < ? AND id >= ?' : '(account_sid, id) < (?, ?) AND (account_sid, id) >= (?, ?)'}
+       AND lower(friendly_name) LIKE ? ESCAPE '\\'
+     ORDER BY ${db.dialect === 'sqlite' ? '' : 'account_sid DESC, '}id DESC LIMIT ?`,
+    [...params, pattern, size + 1],
+  );
+  const page = rows.slice(0, size);
+  // More matches than asked for: go on below the last one shown. Else below the window, if any.
+  const next = rows.length > size ? Number(page[page.length - 1]!.id) : edge > 0 ? edge : undefined;
+  return {
+    end_users: page.map(({ sid, friendly_name, type, date_created }) => ({ sid, friendly_name, type, date_created })),
+    next_page_token: next === undefined ? null : String(next),
+  };
+}
+
+function searchText(raw: string | undefined): string {
+  if (raw === undefined || raw.trim() === '') throw errors.missingParameter('FriendlyName');
+  if (raw.length > SEARCH_TEXT_MAX) throw errors.invalidParameter('FriendlyName', `must be at most ${SEARCH_TEXT_MAX} characters`);
+  return raw.trim();
+}
+
+function pageSize(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return SEARCH_PAGE_DEFAULT;
+  if (!/^\d{1,3}$/.test(raw) || Number(raw) < 1 || Number(raw) > SEARCH_PAGE_MAX) {
+    throw errors.invalidParameter('PageSize', `must be a whole number from 1 to ${SEARCH_PAGE_MAX}`);
+  }
+  return Number(raw);
+}
+
+function continuation(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return Number.MAX_SAFE_INTEGER;
+  if (!/^[1-9]\d{0,14}$/.test(raw)) throw errors.invalidPageToken();
+  return Number(raw);
+}
