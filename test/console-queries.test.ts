@@ -137,7 +137,7 @@ for (const backend of backends) {
       // The history travels with the store.
       let text = '';
       await exportStore(server.db, (t) => Promise.resolve(void (text += t)));
-      assert.match(text, /"kind":"bundle_status"/);
+      assert.match(text, /"kind":"bundle_status_change"/);
       const target = await openAndMigrate(await backend.fresh(), {});
       try {
         await importStore(target, (async function* () {

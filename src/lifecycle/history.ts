@@ -59,7 +59,7 @@ export async function statusHistory(q: Queries, bundleSid: string, accountSid: s
 
 export const historyTables: readonly TransferTable[] = [
   {
-    kind: 'bundle_status',
+    kind: 'bundle_status_change',
     table: 'bundle_status_history',
     columns: [
       { name: 'id', type: 'integer' },
