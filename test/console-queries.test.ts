@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Accounts } from '../src/accounts/accounts.js';
-import { SEARCH_SCAN_BUDGET } from '../src/control/console-queries.js';
+import { SEARCH_SCAN_BUDGET, SEARCH_SQL } from '../src/control/console-queries.js';
 import { openAndMigrate } from '../src/store/open.js';
 import { exportStore, importStore } from '../src/transfer/ndjson.js';
 import { twilioDate } from '../src/twilio/dates.js';
@@ -79,6 +79,34 @@ for (const backend of backends) {
       assert.deepEqual((await searchAll(server, 'snake_')).names, ['snake_case']);
       assert.deepEqual((await search(server, { FriendlyName: 'another account' })).end_users, []);
       assert.deepEqual((await search(server, { FriendlyName: 'acme' }, other)).end_users.map((u) => u.friendly_name), ['Acme of another account']);
+    });
+
+    test("End-Users search: both statements are range scans of the account's (account_sid, id) index", async () => {
+      // After the test above: over 10,000 rows in this account, some in others.
+      const sql = SEARCH_SQL[server.db.dialect];
+      // As autovacuum would after a bulk load: the planner knows how the rows are spread.
+      if (server.db.dialect === 'postgres') await server.db.run('ANALYZE end_users');
+      const statements = [
+        { text: sql.edge, params: sql.edgeParams(server.account.sid, Number.MAX_SAFE_INTEGER) },
+        { text: sql.matches, params: sql.matchParams(server.account.sid, Number.MAX_SAFE_INTEGER, 5000, '%acme%', 21) },
+      ];
+      for (const { text, params } of statements) {
+        if (server.db.dialect === 'sqlite') {
+          const plan = (await server.db.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${text}`, params)).map((r) => r.detail).join('\n');
+          assert.match(plan, /SEARCH end_users USING (COVERING )?INDEX end_users_account_id \(account_sid=\? AND (rowid|id)[<>]\?/, plan);
+          assert.doesNotMatch(plan, /TEMP B-TREE/, plan);
+        } else {
+          let n = 0;
+          const literal = text.replace(/\?/g, () => {
+            const value = params[n++]!;
+            return typeof value === 'string' ? `'${value.replace(/'/g, "''")}'` : String(value);
+          });
+          const rows = await server.db.all<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${literal}`);
+          const plan = JSON.stringify(rows[0]!['QUERY PLAN']);
+          assert.match(plan, /"Index Name":"end_users_account_id"/, plan);
+          assert.doesNotMatch(plan, /"Node Type":"(Seq Scan|Sort)"/, plan);
+        }
+      }
     });
 
     test('End-Users search: bad input is a Twilio 400 naming the parameter', async () => {

@@ -51,9 +51,9 @@ function App() {
           <ul>
             {SECTIONS.map((s) => (
               <li key={s.route}>
-                <span aria-current={s.route === section ? 'page' : undefined}>
-                  <Link to={s.route}>{s.label}</Link>
-                </span>
+                <Link to={s.route} current={s.route === section}>
+                  {s.label}
+                </Link>
               </li>
             ))}
             <li>

@@ -3,9 +3,9 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { Loaded } from './hooks.js';
 import { follow, href } from './router.js';
 
-export function Link({ to, children, class: className }: { to: string; children: ComponentChildren; class?: string }) {
+export function Link({ to, children, class: className, current }: { to: string; children: ComponentChildren; class?: string; current?: boolean }) {
   return (
-    <a href={href(to)} class={className} onClick={(e) => follow(e, to)}>
+    <a href={href(to)} class={className} aria-current={current ? 'page' : undefined} onClick={(e) => follow(e, to)}>
       {children}
     </a>
   );

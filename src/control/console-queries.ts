@@ -55,21 +55,12 @@ export interface SearchPage {
  * rows costs a few cheap requests, never one unbounded one.
  */
 export async function searchEndUsers(db: Db, accountSid: string, text: string, size: number, before: number): Promise<SearchPage> {
-  const edgeRow = await db.get<{ id: number }>(
-    db.dialect === 'sqlite'
-      ? 'SELECT id FROM end_users INDEXED BY end_users_account_id WHERE account_sid = ? AND id < ? ORDER BY id DESC LIMIT 1 OFFSET ?'
-      : 'SELECT id FROM end_users WHERE (account_sid, id) < (?, ?) AND (account_sid, id) > (?, 0) ORDER BY account_sid DESC, id DESC LIMIT 1 OFFSET ?',
-    db.dialect === 'sqlite' ? [accountSid, before, SEARCH_SCAN_BUDGET - 1] : [accountSid, before, accountSid, SEARCH_SCAN_BUDGET - 1],
-  );
+  const sql = SEARCH_SQL[db.dialect];
+  const edgeRow = await db.get<{ id: number }>(sql.edge, sql.edgeParams(accountSid, before));
   const edge = edgeRow ? Number(edgeRow.id) : 0;
-  const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const params: SqlValue[] = db.dialect === 'sqlite' ? [accountSid, before, edge] : [accountSid, before, accountSid, edge];
   const rows = await db.all<{ id: number; sid: string; friendly_name: string; type: string; date_created: string }>(
-    `SELECT id, sid, friendly_name, type, date_created FROM end_users ${db.dialect === 'sqlite' ? 'INDEXED BY end_users_account_id' : ''}
-     WHERE ${db.dialect === 'sqlite' ? 'account_sid = ? AND id < ? AND id >= ?' : '(account_sid, id) < (?, ?) AND (account_sid, id) >= (?, ?)'}
-       AND lower(friendly_name) LIKE ? ESCAPE '\\'
-     ORDER BY ${db.dialect === 'sqlite' ? '' : 'account_sid DESC, '}id DESC LIMIT ?`,
-    [...params, pattern, size + 1],
+    sql.matches,
+    sql.matchParams(accountSid, before, edge, likePattern(text), size + 1),
   );
   const page = rows.slice(0, size);
   // More matches than asked for: go on below the last one shown. Else below the window, if any.
@@ -79,6 +70,44 @@ export async function searchEndUsers(db: Db, accountSid: string, text: string, s
     next_page_token: next === undefined ? null : String(next),
   };
 }
+
+/** Contains `text`, with LIKE's own wildcards taken literally. */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+// In any case: SQLite's LIKE folds ASCII letters only, PostgreSQL's ILIKE every letter.
+const MATCH = { sqlite: "friendly_name LIKE ? ESCAPE '\\'", postgres: "friendly_name ILIKE ? ESCAPE '\\'" };
+const SEARCH_COLUMNS = 'id, sid, friendly_name, type, date_created';
+
+/**
+ * Both statements walk the (account_sid, id) index backwards from the token: the window's edge
+ * (the budget-th row below it), then the matches between the token and the edge. SQLite is
+ * told the index; PostgreSQL gets row-value bounds, which only that index can serve (as in
+ * store/keyset.ts). Their plans are checked by console-queries.test.
+ */
+export const SEARCH_SQL: Record<Db['dialect'], {
+  edge: string;
+  edgeParams: (account: string, before: number) => SqlValue[];
+  matches: string;
+  matchParams: (account: string, before: number, edge: number, pattern: string, limit: number) => SqlValue[];
+}> = {
+  sqlite: {
+    edge: 'SELECT id FROM end_users INDEXED BY end_users_account_id WHERE account_sid = ? AND id < ? ORDER BY id DESC LIMIT 1 OFFSET ?',
+    edgeParams: (account, before) => [account, before, SEARCH_SCAN_BUDGET - 1],
+    matches: `SELECT ${SEARCH_COLUMNS} FROM end_users INDEXED BY end_users_account_id
+      WHERE account_sid = ? AND id < ? AND id >= ? AND ${MATCH.sqlite} ORDER BY id DESC LIMIT ?`,
+    matchParams: (account, before, edge, pattern, limit) => [account, before, edge, pattern, limit],
+  },
+  postgres: {
+    edge: `SELECT id FROM end_users WHERE (account_sid, id) < (?, ?) AND (account_sid, id) > (?, 0)
+      ORDER BY account_sid DESC, id DESC LIMIT 1 OFFSET ?`,
+    edgeParams: (account, before) => [account, before, account, SEARCH_SCAN_BUDGET - 1],
+    matches: `SELECT ${SEARCH_COLUMNS} FROM end_users WHERE (account_sid, id) < (?, ?) AND (account_sid, id) >= (?, ?) AND ${MATCH.postgres}
+      ORDER BY account_sid DESC, id DESC LIMIT ?`,
+    matchParams: (account, before, edge, pattern, limit) => [account, before, account, edge, pattern, limit],
+  },
+};
 
 function searchText(raw: string | undefined): string {
   if (raw === undefined || raw.trim() === '') throw errors.missingParameter('FriendlyName');
