@@ -5,7 +5,6 @@ import { readdirSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
 import { URL, fileURLToPath } from 'node:url';
-import { build } from 'vite';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const stamp = join(here, '../dist/console/.built');
@@ -20,5 +19,7 @@ const sources = Math.max(newest(here), newest(join(here, '../package-lock.json')
 if (existsSync(stamp) && statSync(stamp).mtimeMs >= sources) process.exit(0);
 
 execFileSync(process.execPath, [join(here, '../node_modules/typescript/bin/tsc'), '-p', join(here, 'tsconfig.json')], { stdio: 'inherit' });
+// Loaded only when there is something to build: importing Vite alone takes a while.
+const { build } = await import('vite');
 await build({ configFile: join(here, 'vite.config.ts') });
 writeFileSync(stamp, `${new Date().toISOString()}\n`);
