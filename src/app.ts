@@ -9,6 +9,8 @@ import { registerReference } from './reference/index.js';
 import type { Background } from './lifecycle/background.js';
 import { registerBackground } from './lifecycle/background.js';
 import { registerClockRoutes } from './control/clock.js';
+import { registerConsole } from './console/static.js';
+import { registerConsoleQueries } from './control/console-queries.js';
 import { CONTROL_PREFIX, registerControlRoutes } from './control/routes.js';
 import { registerWipeRoutes } from './control/wipe.js';
 import type { DeterministicRun } from './determinism/run.js';
@@ -119,9 +121,11 @@ export async function buildApp({ config, db, logger = false, clock: givenClock =
       registerClockRoutes(control, { db, deterministic, runDue: () => background.runNow() });
       registerWipeRoutes(control, { db });
       registerFaultRoutes(control, faults, origin);
+      registerConsoleQueries(control, { db, tokens });
     }),
     { prefix: CONTROL_PREFIX },
   );
+  await registerConsole(app);
   app.decorate('background', background);
   app.decorate('deterministicRun', deterministic);
   return app;

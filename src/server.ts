@@ -2,6 +2,7 @@ import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import type { DeterministicRun } from './determinism/run.js';
 import { ensureAccount } from './bootstrap.js';
+import { CONSOLE_PATH } from './console/static.js';
 import { ConfigError, loadConfig } from './config.js';
 import { loggerOptions } from './logger.js';
 import { DatabaseUnavailableError } from './store/db.js';
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
     proxy = await startProxy(app, { host: config.host, port: config.proxyPort, caDir: config.proxyCaDir });
     process.stderr.write(`regcomp proxy listening on ${proxy.url} (clients must trust the CA certificate ${proxy.caCertPath})\n`);
   }
+  process.stderr.write(`regcomp console: ${address}${CONSOLE_PATH} (sign in with the account's SID and auth token)\n`);
   process.stderr.write(`regcomp listening on ${address}\n`);
 }
 

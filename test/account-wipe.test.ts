@@ -30,6 +30,7 @@ const POPULATED = {
   status_callbacks: 1,
   evaluations: 1,
   item_assignments: 2,
+  bundle_status_history: 2,
   bundles: 1,
   supporting_document_files: 1,
   supporting_document_uploads: 1,

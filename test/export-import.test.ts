@@ -172,7 +172,7 @@ describe('export and import through the CLI', () => {
     const aFile = path.join(tmp, 'a.ndjson');
     const exportA = await runCli(a, ['export', '--file', aFile]);
     assert.equal(exportA.code, 0, exportA.stderr);
-    assert.match(exportA.stderr, /^exported: settings 1, accounts 3, api keys 1, end users 20, supporting documents 6, supporting document files 8, bundles 2, item assignments 3, evaluations 1, review settings 1(, [a-z ]+ 0)*$/m);
+    assert.match(exportA.stderr, /^exported: settings 1, accounts 3, api keys 1, end users 20, supporting documents 6, supporting document files 8, bundles 2, item assignments 3, evaluations 1, review settings 1, bundle status changes 3(, [a-z ]+ 0)*$/m);
     const aText = fs.readFileSync(aFile, 'utf8');
     const lines = aText.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.deepEqual(lines[0]!.kind, 'header');
@@ -180,13 +180,13 @@ describe('export and import through the CLI', () => {
     assert.equal(lines[0]!.version, 1);
     const footer = lines.at(-1) as { kind: string; counts: Record<string, number> };
     assert.equal(footer.kind, 'footer');
-    assertCounts(footer.counts, { setting: 1, account: 3, api_key: 1, end_user: 20, supporting_document: 6, supporting_document_file: 8, bundle: 2, item_assignment: 3, evaluation: 1, review_setting: 1 });
+    assertCounts(footer.counts, { setting: 1, account: 3, api_key: 1, end_user: 20, supporting_document: 6, supporting_document_file: 8, bundle: 2, item_assignment: 3, evaluation: 1, review_setting: 1, bundle_status_change: 3 });
 
     // Into PostgreSQL from stdin.
     const p = await postgres.fresh();
     const importP = await runCli(p, ['import'], { input: aText });
     assert.equal(importP.code, 0, importP.stderr);
-    assert.match(importP.stderr, /^imported: settings 1, accounts 3, api keys 1, end users 20, supporting documents 6, supporting document files 8, bundles 2, item assignments 3, evaluations 1, review settings 1(, [a-z ]+ 0)*$/m);
+    assert.match(importP.stderr, /^imported: settings 1, accounts 3, api keys 1, end users 20, supporting documents 6, supporting document files 8, bundles 2, item assignments 3, evaluations 1, review settings 1, bundle status changes 3(, [a-z ]+ 0)*$/m);
     const serverP = await serve(p);
     assert.deepEqual(await snapshot(serverP, logins, gone, goneDocument), expected);
     const pText = await cli(p, ['export']);

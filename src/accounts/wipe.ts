@@ -9,6 +9,7 @@ const OWNED: readonly (readonly [table: string, where: string])[] = [
   ['status_callbacks', 'account_sid = ?'],
   ['evaluations', 'account_sid = ?'],
   ['item_assignments', 'account_sid = ?'],
+  ['bundle_status_history', 'account_sid = ?'],
   ['bundles', 'account_sid = ?'],
   ['supporting_document_files', 'document_sid IN (SELECT sid FROM supporting_documents WHERE account_sid = ?)'],
   ['supporting_document_uploads', 'account_sid = ?'],

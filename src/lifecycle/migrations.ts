@@ -1,4 +1,5 @@
 import type { Migration } from '../store/db.js';
+import { historyMigrations } from './history.js';
 
 /** Per-account review settings; absent: the store's (REVIEW_POLICY and its delays). */
 export const lifecycleMigrations: Migration[] = [
@@ -11,4 +12,5 @@ export const lifecycleMigrations: Migration[] = [
       decision_after_ms BIGINT NOT NULL
     )`,
   },
+  ...historyMigrations,
 ];

@@ -2,6 +2,7 @@ import type { Db, Queries } from '../store/db.js';
 import type { BundleRow, BundleStatus } from '../resources/bundles/bundle.js';
 import { BUNDLE_COLUMNS } from '../resources/bundles/store.js';
 import { twilioDate } from '../twilio/dates.js';
+import { recordStatus } from './history.js';
 import type { ReviewSettings } from './policy.js';
 import { REJECT_POLICY_REASON, TEST_BUNDLE_REASON, isReviewPolicy } from './policy.js';
 
@@ -136,6 +137,7 @@ export class Reviews {
   private async write(tx: Queries, current: BundleRow, d: Decision, step: string, dueMs: number, nowMs: number, touch = true): Promise<BundleRow | undefined> {
     const failureReason = d.failureReason ?? (d.status === 'twilio-rejected' ? current.failure_reason : '');
     const row = await this.update(tx, current, d, failureReason, step, dueMs, nowMs, touch);
+    if (row && d.status !== current.status) await recordStatus(tx, row);
     const documentStatus = DOCUMENTS_FOLLOW[d.status];
     if (row && documentStatus !== undefined && d.status !== current.status) {
       // Documents follow their bundle's review: submitted, approved or rejected with it.

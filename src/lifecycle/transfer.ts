@@ -1,8 +1,9 @@
 import type { TransferTable } from '../transfer/table.js';
 import { checkSid } from '../transfer/table.js';
+import { historyTables } from './history.js';
 import { isReviewPolicy } from './policy.js';
 
-/** Accounts' review settings travel with the store (a bundle's schedule is on its row). */
+/** Accounts' review settings and bundles' status histories travel with the store (a bundle's schedule is on its row). */
 export const lifecycleTables: readonly TransferTable[] = [
   {
     kind: 'review_setting',
@@ -17,4 +18,5 @@ export const lifecycleTables: readonly TransferTable[] = [
     orderBy: 'account_sid',
     validate: (row) => checkSid(row, 'account_sid', 'AC') ?? (isReviewPolicy(String(row.policy)) ? undefined : 'policy must be a review policy'),
   },
+  ...historyTables,
 ];

@@ -247,4 +247,75 @@ export const controlApi: readonly RouteDoc[] = [
     ok: { status: 204, description: 'Removed' },
     errors: noFault,
   },
+  {
+    method: 'GET',
+    path: '/regcomp/EndUsers/Search',
+    tag: TAG,
+    summary: 'End-Users whose friendly name contains a text, newest first (the console’s search)',
+    description: 'Each request looks at a bounded window of the account’s End-Users (5,000): a page may be short, even empty, with a next_page_token; follow it until null.',
+    query: {
+      FriendlyName: { schema: { type: 'string', maxLength: 64 }, description: 'The text to find (any case)', required: true },
+      PageSize: { schema: { type: 'integer', minimum: 1, maximum: 100, example: 20 }, description: 'Matches per page (default 20)' },
+      PageToken: { schema: { type: 'string' }, description: 'The next_page_token of the previous page' },
+    },
+    ok: {
+      status: 200,
+      description: 'The matches in this window',
+      schema: {
+        type: 'object',
+        required: ['end_users', 'next_page_token'],
+        properties: {
+          end_users: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: { sid: { type: 'string' }, friendly_name: { type: 'string' }, type: { type: 'string' }, date_created: { type: 'string', format: 'date-time' } },
+            },
+          },
+          next_page_token: { type: 'string', nullable: true },
+        },
+      },
+    },
+    errors: { 400: '20001: FriendlyName missing or too long, PageSize out of range; 21481: a PageToken not of this search' },
+  },
+  {
+    method: 'GET',
+    path: '/regcomp/ApiKeys',
+    tag: TAG,
+    summary: 'The account’s API keys (never their secrets)',
+    ok: {
+      status: 200,
+      description: 'The keys, oldest first',
+      schema: {
+        type: 'object',
+        required: ['api_keys'],
+        properties: {
+          api_keys: { type: 'array', items: { type: 'object', properties: { sid: { type: 'string' }, friendly_name: { type: 'string' }, date_created: { type: 'string' } } } },
+        },
+      },
+    },
+  },
+  {
+    method: 'GET',
+    path: '/regcomp/Bundles/{Sid}/StatusHistory',
+    tag: TAG,
+    summary: 'Every status a Bundle has had (the newest 200), with its failure reason and time',
+    params: bundleSid,
+    ok: {
+      status: 200,
+      description: 'The history',
+      schema: {
+        type: 'object',
+        required: ['bundle_sid', 'history'],
+        properties: {
+          bundle_sid: { type: 'string' },
+          history: {
+            type: 'array',
+            items: { type: 'object', properties: { status: { type: 'string', enum: [...BUNDLE_STATUSES] }, failure_reason: { type: 'string', nullable: true }, date_created: { type: 'string' } } },
+          },
+        },
+      },
+    },
+    errors: noBundle,
+  },
 ];

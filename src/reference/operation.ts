@@ -22,6 +22,8 @@ export interface RouteDoc {
   description?: string;
   /** A description for each `{Name}` in `path` (all strings). */
   params?: Readonly<Record<string, string>>;
+  /** Query-string parameters (GETs). */
+  query?: Readonly<Record<string, FormField>>;
   /** The body's fields: sent as a form (application/x-www-form-urlencoded), as Twilio's are. */
   form?: Readonly<Record<string, FormField>>;
   /** The answer when it worked; JSON unless `contentType` says otherwise, no body without a schema. */
@@ -55,7 +57,7 @@ export function operationOf(doc: RouteDoc): Schema {
     summary: doc.summary,
     ...(doc.description === undefined ? {} : { description: doc.description }),
     ...(doc.public ? { security: [] } : {}),
-    parameters: pathParameters(doc),
+    parameters: [...pathParameters(doc), ...queryParameters(doc)],
     ...(doc.form ? { requestBody: formBody(doc.form) } : {}),
     responses: responses(doc),
   };
@@ -67,6 +69,10 @@ function pathParameters(doc: RouteDoc): Schema[] {
     if (description === undefined) throw new Error(`${doc.method} ${doc.path}: describe the path parameter ${name}`);
     return { name, in: 'path', required: true, description, schema: { type: 'string' } };
   });
+}
+
+function queryParameters(doc: RouteDoc): Schema[] {
+  return Object.entries(doc.query ?? {}).map(([name, field]) => ({ name, in: 'query', required: field.required ?? false, description: field.description, schema: field.schema }));
 }
 
 function formBody(form: Readonly<Record<string, FormField>>): Schema {

@@ -71,6 +71,9 @@ export async function tourEveryOperation(server: TestServer, callbackUrl: string
   await call('GET', `/regcomp/Faults/${fault}`);
   await call('DELETE', `/regcomp/Faults/${fault}`);
   await call('DELETE', '/regcomp/Faults');
+  await call('GET', '/regcomp/EndUsers/Search?FriendlyName=Tour&PageSize=5');
+  await call('GET', '/regcomp/ApiKeys');
+  await call('GET', `/regcomp/Bundles/${bundle}/StatusHistory`);
   await call('GET', '/regcomp/Clock');
   await call('POST', '/regcomp/Clock', 'AdvanceMs=60000');
 

@@ -1,4 +1,5 @@
 import type { Queries } from '../../store/db.js';
+import { recordStatus } from '../../lifecycle/history.js';
 import { newSid } from '../../twilio/sid.js';
 import type { BundleRow, BundleStatus } from './bundle.js';
 import { BUNDLE_COLUMNS } from './store.js';
@@ -14,7 +15,7 @@ export interface CopyOptions {
 
 /** A new bundle with `source`'s regulation and properties (valid_until included), not its review. */
 export async function copyBundle(tx: Queries, source: BundleRow, o: CopyOptions): Promise<BundleRow> {
-  return (await tx.get<BundleRow>(
+  const row = (await tx.get<BundleRow>(
     `INSERT INTO bundles (sid, account_sid, regulation_sid, iso_country, number_type, end_user_type, friendly_name, status,
        valid_until, email, status_callback, is_test, copied_from, date_created, date_updated)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${BUNDLE_COLUMNS}`,
@@ -23,6 +24,8 @@ export async function copyBundle(tx: Queries, source: BundleRow, o: CopyOptions)
       source.valid_until, source.email, source.status_callback, source.is_test, o.copiedFrom, o.now, o.now,
     ],
   ))!;
+  await recordStatus(tx, row);
+  return row;
 }
 
 interface Item {

@@ -1,3 +1,4 @@
+import { recordStatus } from '../../lifecycle/history.js';
 import type { Db, Queries } from '../../store/db.js';
 import type { KeysetTable } from '../../store/keyset.js';
 import { KeysetPages } from '../../store/keyset.js';
@@ -47,13 +48,18 @@ export class BundleStore {
     this.pages = { 'date-created': pages('date-created'), 'date-updated': pages('date-updated'), 'valid-until': pages('valid-until') };
   }
 
-  async create(accountSid: string, b: NewBundle): Promise<BundleRow> {
-    return (await this.db.get<BundleRow>(
-      `INSERT INTO bundles (sid, account_sid, regulation_sid, iso_country, number_type, end_user_type, friendly_name, status,
-         email, status_callback, is_test, date_created, date_updated)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?) RETURNING ${COLUMNS}`,
-      [b.sid, accountSid, b.regulationSid, b.isoCountry, b.numberType, b.endUserType, b.friendlyName, b.email, b.statusCallback, b.isTest ? 1 : 0, b.now, b.now],
-    ))!;
+  /** A draft, with the first entry of its status history in the same transaction. */
+  create(accountSid: string, b: NewBundle): Promise<BundleRow> {
+    return this.db.transaction(async (tx) => {
+      const row = (await tx.get<BundleRow>(
+        `INSERT INTO bundles (sid, account_sid, regulation_sid, iso_country, number_type, end_user_type, friendly_name, status,
+           email, status_callback, is_test, date_created, date_updated)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?) RETURNING ${COLUMNS}`,
+        [b.sid, accountSid, b.regulationSid, b.isoCountry, b.numberType, b.endUserType, b.friendlyName, b.email, b.statusCallback, b.isTest ? 1 : 0, b.now, b.now],
+      ))!;
+      await recordStatus(tx, row);
+      return row;
+    });
   }
 
   find(accountSid: string, sid: string, q: Queries = this.db): Promise<BundleRow | undefined> {
