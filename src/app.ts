@@ -12,6 +12,7 @@ import { loadCatalogues } from './resources/catalogues.js';
 import { evaluationJudge } from './resources/evaluations/evaluate-bundle.js';
 import { resources } from './resources/index.js';
 import type { Db } from './store/db.js';
+import { StorageHealth } from './store/storage-full.js';
 import { Authenticator } from './twilio/auth.js';
 import { registerErrorHandling } from './twilio/error-handler.js';
 import { twilioDate } from './twilio/dates.js';
@@ -54,7 +55,8 @@ export async function buildApp({ config, db, logger = false, clock = Date.now }:
   });
   registerHttpGuards(app, config);
   registerFormParsing(app);
-  registerErrorHandling(app);
+  const storage = new StorageHealth();
+  registerErrorHandling(app, { onStorageFull: () => storage.markFull() });
   if (config.metrics) registerMetrics(app);
 
   const tokens = new PageTokens(await pageTokenSecret(db));
@@ -71,6 +73,7 @@ export async function buildApp({ config, db, logger = false, clock = Date.now }:
   app.get('/readyz', async (_request, reply) => {
     try {
       await db.ping();
+      if (!(await storage.writable(db))) return reply.code(503).send({ status: 'storage full' });
       return { status: 'ready' };
     } catch {
       return reply.code(503).send({ status: 'database unavailable' });
@@ -114,6 +117,9 @@ declare module 'fastify' {
  * instance is honoured by every other.
  */
 async function pageTokenSecret(db: Db): Promise<Buffer> {
+  // Read first: a start on a store that has one writes nothing (a full disk must not stop it).
+  const stored = await db.get<{ value: string }>('SELECT value FROM settings WHERE key = ?', ['page_token_secret']);
+  if (stored) return Buffer.from(stored.value, 'base64url');
   await db.run('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING', [
     'page_token_secret',
     randomBytes(32).toString('base64url'),

@@ -2,8 +2,11 @@ import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { ensureAccount } from './bootstrap.js';
 import { ConfigError, loadConfig } from './config.js';
+import type { Config } from './config.js';
 import { loggerOptions } from './logger.js';
 import { DatabaseUnavailableError } from './store/db.js';
+import type { Db } from './store/db.js';
+import { isStorageFull } from './store/storage-full.js';
 import { openAndMigrate } from './store/open.js';
 import { CaError, startProxy } from './proxy/index.js';
 import type { RunningProxy } from './proxy/index.js';
@@ -16,7 +19,7 @@ async function main(): Promise<void> {
     sqlite: { backgroundCheckpoints: true },
   });
   const app = await buildApp({ config, db, logger: loggerOptions(config.logLevel) });
-  const created = await ensureAccount(db, config);
+  const created = await ensureAccountUnlessFull(db, config);
   if (created) {
     // Printed once, to the terminal only (never to the log): the credentials of the account
     // made for a fresh store. Printed before listening, so a start that then fails (a port in
@@ -52,6 +55,22 @@ async function main(): Promise<void> {
   process.stderr.write(`regcomp listening on ${address}\n`);
 }
 
+/**
+ * On a full disk the server still starts, to serve reads (writes answer 503, /readyz says
+ * `storage full`): one line says so instead of a stack.
+ */
+async function ensureAccountUnlessFull(db: Db, config: Config): ReturnType<typeof ensureAccount> {
+  try {
+    return await ensureAccount(db, config);
+  } catch (err) {
+    if (!isStorageFull(err)) throw err;
+    process.stderr.write(`regcomp: ${FULL_DISK}: the account could not be saved; serving reads, writes answer 503 until space is freed\n`);
+    return undefined;
+  }
+}
+
+const FULL_DISK = "the store's disk is full (or failing)";
+
 class ListenError extends Error {
   constructor(
     readonly host: string,
@@ -77,6 +96,7 @@ function startupFailure(err: unknown): string {
   if (err instanceof DatabaseUnavailableError) {
     return `cannot reach the database: ${firstLine((err.cause as Error | undefined)?.message ?? err.message)}`;
   }
+  if (isStorageFull(err)) return `${FULL_DISK}: free some space and start again`;
   if (err instanceof ListenError) {
     const cause = err.cause as NodeJS.ErrnoException | undefined;
     const code = cause?.code ?? '';
