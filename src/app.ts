@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fast
 import { randomBytes } from 'node:crypto';
 import { Accounts } from './accounts/accounts.js';
 import type { Config } from './config.js';
+import { registerCors } from './cors.js';
 import { guardedServerOptions, registerHttpGuards } from './http-guards.js';
 import { registerMetrics } from './metrics.js';
 import type { Background } from './lifecycle/background.js';
@@ -53,6 +54,8 @@ export async function buildApp({ config, db, logger = false, clock = Date.now }:
     // skip the child logger Fastify would otherwise build for every request.
     childLoggerFactory: (parent, bindings, options) => (REQUEST_LEVELS.has(parent.level) ? parent.child(bindings, options) : parent),
   });
+  // First, so that every answer carries its CORS headers, refusals included.
+  registerCors(app, config.corsOrigins);
   registerHttpGuards(app, config);
   registerFormParsing(app);
   const storage = new StorageHealth();

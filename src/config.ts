@@ -53,6 +53,8 @@ export interface Config {
   authFailureLimit: number;
   /** Credential checks (scrypt) waiting or running at most; beyond it, 429. */
   authQueueLimit: number;
+  /** Origins a browser app may call from (`*`: any; empty: no CORS), see src/cors.ts. */
+  corsOrigins: readonly string[];
   /** The proxy port (README: "Real clients through the proxy"); undefined: no proxy. */
   proxyPort: number | undefined;
   /** Where the proxy's local CA is kept (made there on first use). */
@@ -137,9 +139,22 @@ export function loadConfig(env: Env = process.env): Config {
     accountRateLimit: integer(env, 'ACCOUNT_RATE_LIMIT', 1000, 0, 1_000_000),
     authFailureLimit: integer(env, 'AUTH_FAILURE_LIMIT', 100, 1, 1_000_000),
     authQueueLimit: integer(env, 'AUTH_QUEUE_LIMIT', 64, 1, 100_000),
+    corsOrigins: corsOrigins(optional(env, 'CORS_ORIGINS') ?? '*'),
     proxyPort: optional(env, 'PROXY_PORT') === undefined ? undefined : integer(env, 'PROXY_PORT', 0, 0, 65535),
     proxyCaDir: file(env, 'PROXY_CA_DIR') ?? defaultCaDir(databaseUrl),
   };
+}
+
+/** `*`, `none`, or a comma-separated list of origins (scheme://host[:port], no path). */
+function corsOrigins(raw: string): readonly string[] {
+  if (raw.trim() === 'none') return [];
+  const origins = raw.split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of origins) {
+    if (origin !== '*' && !/^https?:\/\/[^/?#\s]+$/.test(origin)) {
+      throw new ConfigError(`CORS_ORIGINS must be *, none or origins like https://app.example.com, got ${origin}`);
+    }
+  }
+  return origins;
 }
 
 function optional(env: Env, name: string): string | undefined {
