@@ -7,6 +7,9 @@ import { loggerOptions } from './logger.js';
 import { DatabaseUnavailableError } from './store/db.js';
 import type { Db } from './store/db.js';
 import { isStorageFull } from './store/storage-full.js';
+import { resealStore } from './store/pii-reseal.js';
+import { piiSealer } from './store/pii-seal.js';
+import type { FastifyInstance } from 'fastify';
 import { openAndMigrate } from './store/open.js';
 import { CaError, startProxy } from './proxy/index.js';
 import type { RunningProxy } from './proxy/index.js';
@@ -53,6 +56,17 @@ async function main(): Promise<void> {
     process.stderr.write(`regcomp proxy listening on ${proxy.url} (clients must trust the CA certificate ${proxy.caCertPath})\n`);
   }
   process.stderr.write(`regcomp listening on ${address}\n`);
+  sealInBackground(app, db);
+}
+
+/** On PostgreSQL, seals attributes stored in clear or under a retired key (pii-reseal.ts), once, after listening. */
+function sealInBackground(app: FastifyInstance, db: Db): void {
+  resealStore(db, piiSealer(db.dialect)).then(
+    (sealed) => {
+      if (sealed > 0) app.log.info({ sealed }, 'sealed stored attributes under the current key');
+    },
+    (err: unknown) => app.log.warn({ code: (err as { code?: unknown }).code }, 'sealing stored attributes stopped; the next start goes on'),
+  );
 }
 
 /**

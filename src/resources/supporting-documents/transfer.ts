@@ -40,7 +40,7 @@ export const supportingDocumentTables: readonly TransferTable[] = [
       { name: 'account_sid', type: 'text' },
       { name: 'friendly_name', type: 'text' },
       { name: 'type', type: 'text' },
-      { name: 'attributes', type: 'text' },
+      { name: 'attributes', type: 'text', sealed: true },
       { name: 'mime_type', type: 'text', nullable: true },
       { name: 'file_size', type: 'integer', nullable: true },
       { name: 'status', type: 'text' },
