@@ -28,6 +28,7 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
 
 async function* linesOf(text: string): AsyncGenerator<string> {
   for (const line of text.split('\n')) if (line) yield line;
+  await Promise.resolve();
 }
 
 const schemaOf = (url: string) => new URL(url).searchParams.get('options')!.split('=')[1]!;
