@@ -8,7 +8,7 @@ import { resealStore } from '../src/store/pii-reseal.js';
 import { piiSealer } from '../src/store/pii-seal.js';
 import { exportStore, importStore } from '../src/transfer/ndjson.js';
 import { PG_TEST_URL, backends } from './support/backends.js';
-import { DOCUMENTS } from './support/documents.js';
+import { DOCUMENTS, documentForm, patternBytes, postForm } from './support/documents.js';
 import { startServer } from './support/server.js';
 import type { TestServer } from './support/server.js';
 
@@ -71,18 +71,26 @@ function holds(files: readonly string[], value: string): boolean {
 describe('attributes sealed at rest (postgres)', () => {
   after(() => postgres.cleanup());
 
-  test("no attribute value, deleted, replaced or kept, is in PostgreSQL's relation files or WAL; the API serves them in clear", async () => {
+  test("no attribute value (deleted, replaced or kept) and no file byte is in PostgreSQL's relation files or WAL; the API serves them in clear", async () => {
     const url = await postgres.fresh();
     const firstWal = await admin(async (c) => (await c.query<{ w: string }>('SELECT pg_walfile_name(pg_current_wal_insert_lsn()) AS w')).rows[0]!.w);
     const server = await startServer(url);
     try {
-      const [name, deleted, replaced, kept, inDocument] = [marker('name'), marker('gone'), marker('old'), marker('kept'), marker('doc')];
+      const [name, deleted, replaced, kept, inDocument, inFile] = [marker('name'), marker('gone'), marker('old'), marker('kept'), marker('doc'), marker('file')];
       const victim = await createEndUser(server, name, { first_name: deleted });
       const other = await createEndUser(server, 'Ada', { first_name: replaced });
       assert.equal((await server.request('POST', `${END_USERS}/${other}`, { body: form({ Attributes: JSON.stringify({ first_name: kept }) }) })).status, 200);
       const document = await server.request('POST', DOCUMENTS, { body: form({ FriendlyName: 'Passport', Type: 'passport', Attributes: JSON.stringify({ document_number: inDocument }) }) });
       assert.equal(document.status, 201);
       const documentSid = ((await document.json()) as { sid: string }).sid;
+      // A file of three chunks with the marker in each: sealed too, served back byte for byte.
+      const bytes = patternBytes(150_000);
+      for (const at of [10, 70_000, 140_000]) bytes.write(inFile, at, 'latin1');
+      const upload = await postForm(server.origin, server.account, documentForm({ FriendlyName: 'Scan', Type: 'passport', Attributes: '{}' }, { bytes, type: 'application/pdf' }));
+      assert.equal(upload.status, 201);
+      const fileSid = ((await upload.json()) as { sid: string }).sid;
+      const downloaded = Buffer.from(await (await server.request('GET', `${DOCUMENTS}/${fileSid}/File`)).arrayBuffer());
+      assert.ok(downloaded.equals(bytes), 'the file comes back as uploaded');
 
       assert.deepEqual(await attributesOf(server, `${END_USERS}/${victim}`), { first_name: deleted });
       assert.deepEqual(await attributesOf(server, `${END_USERS}/${other}`), { first_name: kept });
@@ -90,10 +98,11 @@ describe('attributes sealed at rest (postgres)', () => {
       const listed = (await (await server.request('GET', `${END_USERS}?PageSize=50`)).json()) as { results: { attributes: unknown }[] };
       assert.deepEqual(listed.results.map((r) => r.attributes).sort(), [{ first_name: deleted }, { first_name: kept }].sort());
       assert.equal((await server.request('DELETE', `${END_USERS}/${victim}`)).status, 204);
+      assert.equal((await server.request('DELETE', `${DOCUMENTS}/${fileSid}`)).status, 204);
 
       const files = await filesOf(schemaOf(url), firstWal);
       assert.ok(holds(files, name), 'the check sees what PostgreSQL wrote (the friendly name is not sealed)');
-      for (const value of [deleted, replaced, kept, inDocument]) assert.equal(holds(files, value), false, `${value.split('-')[0]} is not in the files`);
+      for (const value of [deleted, replaced, kept, inDocument, inFile]) assert.equal(holds(files, value), false, `${value.split('-')[0]} is not in the files`);
     } finally {
       await server.close();
     }

@@ -7,7 +7,7 @@ const SEALED_TABLES = ['end_users', 'supporting_documents'] as const;
 const SPAN = 5000;
 
 /**
- * Seals what is not sealed under the current key: rows from before sealing, rows `regcomp
+ * Seals what is not sealed under the current key (attributes, then document files' chunks): rows from before sealing, rows `regcomp
  * seed` wrote, rows sealed under a key since retired (REGCOMP_SECRETS_KEY_PREVIOUS). Safe on
  * a live store and with several instances at once: each row is rewritten only if it still
  * holds the text that was read (compare and set), so a concurrent update always wins.
@@ -33,6 +33,29 @@ export async function resealStore(db: Db, sealer: PiiSealer): Promise<number> {
         ]);
         sealed += changes;
       }
+    }
+  }
+  return sealed + (await resealFiles(db, sealer));
+}
+
+/** The same for document files' chunks (PostgreSQL SQL: sealing is PostgreSQL's only). */
+async function resealFiles(db: Db, sealer: PiiSealer): Promise<number> {
+  let sealed = 0;
+  const last = await db.get<{ max: number | string | null }>('SELECT MAX(id) AS max FROM supporting_document_files');
+  const max = Number(last?.max ?? 0);
+  // Fewer rows per statement: a chunk is up to 64 KiB.
+  for (let from = 0; from < max; from += SPAN / 10) {
+    const rows = await db.all<{ id: number | string; bytes: Buffer }>(
+      'SELECT id, bytes FROM supporting_document_files WHERE id > ? AND id <= ? AND substring(bytes from 1 for 8) <> ?',
+      [from, from + SPAN / 10, sealer.currentBytesPrefix()],
+    );
+    for (const row of rows) {
+      const { changes } = await db.run('UPDATE supporting_document_files SET bytes = ? WHERE id = ? AND bytes = ?', [
+        sealer.sealBytes(sealer.openBytes(row.bytes)),
+        row.id,
+        row.bytes,
+      ]);
+      sealed += changes;
     }
   }
   return sealed;

@@ -3,11 +3,13 @@ import { TokenVault, vaultFromEnvironment } from '../accounts/vault.js';
 import type { Dialect } from './db.js';
 
 /**
- * Personal data at rest on PostgreSQL: `attributes` are stored sealed (AES-256-GCM) under a key
+ * Personal data at rest on PostgreSQL: `attributes` (and document files) are stored sealed (AES-256-GCM) under a key
  * the database does not hold, derived from the secrets key (REGCOMP_SECRETS_KEY or its file,
  * see vault.ts). PostgreSQL keeps a deleted or replaced row's bytes for a while (dead tuples
  * until VACUUM, WAL segments, archives, replicas, backups); sealed, those bytes alone reveal
  * nothing, and once the key that sealed them is retired (see `previousKeys`) nothing can.
+ *
+ * Document files' chunks are sealed the same way (sealBytes/openBytes).
  *
  * SQLite stays in clear: its erasure is real (secure_delete, WAL truncation), its store sits
  * beside its key anyway, and its hot path is the one benchmarked.
@@ -20,6 +22,10 @@ const PREFIX = '"ps1.';
 const PURPOSE = 'regcomp attributes v1';
 /** Binds the ciphertext to its use: a sealed token taken elsewhere does not open as attributes. */
 const AAD = Buffer.from('attributes');
+
+const FILE_MAGIC = Buffer.from('RCF1');
+const FILE_AAD = Buffer.from('document file');
+const FILE_OVERHEAD = 4 + 4 + 12 + 16;
 
 interface PiiKey {
   id: string;
@@ -81,6 +87,41 @@ export class PiiSealer {
     const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, 12)).setAAD(AAD);
     decipher.setAuthTag(bytes.subarray(bytes.length - 16));
     return Buffer.concat([decipher.update(bytes.subarray(12, bytes.length - 16)), decipher.final()]).toString('utf8');
+  }
+
+  /**
+   * A document file's chunk as it is to be stored: `RCF1`, the key id (4 bytes), then iv,
+   * ciphertext and tag. 36 bytes more per 64 KiB chunk.
+   */
+  sealBytes(bytes: Buffer): Buffer {
+    if (!this.seals) return bytes;
+    const { current } = this.keys();
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', current.key, iv).setAAD(FILE_AAD);
+    return Buffer.concat([FILE_MAGIC, Buffer.from(current.id, 'hex'), iv, cipher.update(bytes), cipher.final(), cipher.getAuthTag()]);
+  }
+
+  /**
+   * A stored chunk -> the file's bytes. A chunk stored in clear passes as is, even one that
+   * happens to begin with the magic: only a chunk that authenticates is opened.
+   */
+  openBytes(stored: Buffer): Buffer {
+    if (stored.length < FILE_OVERHEAD || !stored.subarray(0, 4).equals(FILE_MAGIC)) return stored;
+    const id = stored.subarray(4, 8).toString('hex');
+    const key = this.keys().byId.get(id);
+    if (!key) throw new UnknownPiiKeyError(id);
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', key, stored.subarray(8, 20)).setAAD(FILE_AAD);
+      decipher.setAuthTag(stored.subarray(stored.length - 16));
+      return Buffer.concat([decipher.update(stored.subarray(20, stored.length - 16)), decipher.final()]);
+    } catch {
+      return stored;
+    }
+  }
+
+  /** The first 8 bytes of every chunk sealed under the current key. */
+  currentBytesPrefix(): Buffer {
+    return Buffer.concat([FILE_MAGIC, Buffer.from(this.keys().current.id, 'hex')]);
   }
 
   /** A SQL LIKE pattern that matches text sealed under the current key (the id is hex: no wildcards). */

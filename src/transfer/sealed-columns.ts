@@ -8,17 +8,26 @@ import type { TransferRow, TransferTable, TransferValue } from './table.js';
  * The file is then personal data in clear: keep it as such.
  */
 export function openedColumns<R extends Record<string, SqlValue | TransferValue>>(table: TransferTable, row: R, sealer: PiiSealer): R {
-  return mapSealed(table, row, (text) => sealer.open(text));
+  return mapSealed(table, row, (text) => sealer.open(text), (bytes) => sealer.openBytes(bytes));
 }
 
 export function sealedColumns(table: TransferTable, row: TransferRow, sealer: PiiSealer): TransferRow {
-  return mapSealed(table, row, (text) => sealer.seal(text));
+  return mapSealed(table, row, (text) => sealer.seal(text), (bytes) => sealer.sealBytes(bytes));
 }
 
-function mapSealed<R extends Record<string, SqlValue | TransferValue>>(table: TransferTable, row: R, change: (text: string) => string): R {
+function mapSealed<R extends Record<string, SqlValue | TransferValue>>(
+  table: TransferTable,
+  row: R,
+  text: (value: string) => string,
+  bytes: (value: Buffer) => Buffer,
+): R {
   const sealed = table.columns.filter((c) => c.sealed);
   if (sealed.length === 0) return row;
   const out: Record<string, SqlValue | TransferValue> = { ...row };
-  for (const { name } of sealed) if (typeof out[name] === 'string') out[name] = change(out[name]);
+  for (const { name } of sealed) {
+    const value = out[name];
+    if (typeof value === 'string') out[name] = text(value);
+    else if (value instanceof Uint8Array) out[name] = bytes(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+  }
   return out as R;
 }

@@ -3,17 +3,24 @@ import type { PiiSealer } from '../../store/pii-seal.js';
 import { piiSealer } from '../../store/pii-seal.js';
 import type { KeysetQuery } from '../../twilio/paging.js';
 import type { StagedFile } from './staging.js';
+import { UploadStaging } from './staging.js';
 import type { DocumentChanges, NewDocument } from './store.js';
 import { DocumentStore } from './store.js';
 import type { DocumentRow } from './view.js';
 
 /**
- * The store the routes use: on PostgreSQL, attributes go in sealed and come out opened (see
+ * The store the routes use: on PostgreSQL, attributes (and file chunks) go in sealed and come out opened (see
  * pii-seal.ts); on SQLite, the plain store, at no cost.
  */
 export function documentStore(db: Db): DocumentStore {
   const sealer = piiSealer(db.dialect);
   return sealer.seals ? new SealedDocumentStore(db, sealer) : new DocumentStore(db);
+}
+
+/** Upload staging whose chunks are stored as documentStore's are (sealed on PostgreSQL). */
+export function uploadStaging(db: Db): UploadStaging {
+  const sealer = piiSealer(db.dialect);
+  return sealer.seals ? new UploadStaging(db, (bytes) => sealer.sealBytes(bytes)) : new UploadStaging(db);
 }
 
 class SealedDocumentStore extends DocumentStore {
@@ -45,6 +52,11 @@ class SealedDocumentStore extends DocumentStore {
 
   override async page(accountSid: string, query: KeysetQuery): Promise<DocumentRow[]> {
     return (await super.page(accountSid, query)).map((row) => this.opened(row));
+  }
+
+  override async chunkAfter(sid: string, seq: number): Promise<{ seq: number; bytes: Buffer } | undefined> {
+    const chunk = await super.chunkAfter(sid, seq);
+    return chunk && { seq: chunk.seq, bytes: this.sealer.openBytes(chunk.bytes) };
   }
 
   private sealed(doc: NewDocument): NewDocument {

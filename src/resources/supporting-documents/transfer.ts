@@ -61,7 +61,7 @@ export const supportingDocumentTables: readonly TransferTable[] = [
       { name: 'id', type: 'integer' },
       { name: 'document_sid', type: 'text' },
       { name: 'seq', type: 'integer' },
-      { name: 'bytes', type: 'bytes' },
+      { name: 'bytes', type: 'bytes', sealed: true },
     ],
     key: ['document_sid', 'seq'],
     orderBy: 'id',
