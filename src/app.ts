@@ -19,6 +19,7 @@ import { registerErrorHandling } from './twilio/error-handler.js';
 import { twilioDate } from './twilio/dates.js';
 import { parseQuery, registerFormParsing } from './twilio/form.js';
 import { accountLimit, clientOf } from './twilio/limits.js';
+import { concurrentReadLimit } from './twilio/concurrent-reads.js';
 import { PageTokens } from './twilio/paging.js';
 import { API_PREFIX, originOf } from './twilio/urls.js';
 
@@ -70,6 +71,7 @@ export async function buildApp({ config, db, logger = false, clock = Date.now }:
     queueLimit: config.authQueueLimit,
   });
   const limitAccount = accountLimit(config.accountRateLimit);
+  const limitReads = concurrentReadLimit(config.accountConcurrentReads);
   app.decorateRequest('accountSid', '');
 
   app.get('/healthz', () => ({ status: 'ok' }));
@@ -86,9 +88,10 @@ export async function buildApp({ config, db, logger = false, clock = Date.now }:
   const origin = (request: FastifyRequest) => originOf(request, config.publicBaseUrl);
   /** Both the Twilio API and regcomp's control API take Twilio's credentials. */
   const authenticated = (register: (scope: FastifyInstance) => void) => (scope: FastifyInstance, _options: unknown, done: () => void) => {
-    scope.addHook('onRequest', async (request) => {
+    scope.addHook('onRequest', async (request, reply) => {
       request.accountSid = await authenticator.authenticate(request.headers.authorization, clientOf(request));
       limitAccount(request.accountSid);
+      limitReads(request.accountSid, request, reply);
     });
     register(scope);
     done();

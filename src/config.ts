@@ -49,6 +49,8 @@ export interface Config {
   maxConnections: number;
   /** Requests per second per account (a token bucket holding as many); 0: no limit. */
   accountRateLimit: number;
+  /** Reads (GET) of one account in flight at once, until written out; 0: no limit. */
+  accountConcurrentReads: number;
   /** Failed authentications per minute per client address and per username (burst as many). */
   authFailureLimit: number;
   /** Credential checks (scrypt) waiting or running at most; beyond it, 429. */
@@ -137,6 +139,7 @@ export function loadConfig(env: Env = process.env): Config {
     headersTimeoutMs,
     maxConnections: integer(env, 'MAX_CONNECTIONS', defaultMaxConnections(), 1, 1_000_000),
     accountRateLimit: integer(env, 'ACCOUNT_RATE_LIMIT', 1000, 0, 1_000_000),
+    accountConcurrentReads: integer(env, 'ACCOUNT_CONCURRENT_READS', 32, 0, 100_000),
     authFailureLimit: integer(env, 'AUTH_FAILURE_LIMIT', 100, 1, 1_000_000),
     authQueueLimit: integer(env, 'AUTH_QUEUE_LIMIT', 64, 1, 100_000),
     corsOrigins: corsOrigins(optional(env, 'CORS_ORIGINS') ?? '*'),
