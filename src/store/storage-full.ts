@@ -19,31 +19,40 @@ export function isStorageFull(err: unknown): boolean {
   return false;
 }
 
+/** After a write failed for want of space, /readyz says so for at least this long. */
+const HOLD_MS = 5000;
+
 /**
- * Whether writes have been failing for want of space. Set by the first such failure; cleared
- * by the first write that succeeds again, which only `/readyz` tries (it rewrites one small
- * settings row with a new value: an identical rewrite, SQLite would skip), so a store that is
- * not full costs nothing here.
+ * Whether writes have been failing for want of space. Set by each such failure; cleared by the
+ * first write that succeeds again, which only `/readyz` tries, and only once HOLD_MS have
+ * passed since the last failure: a failed big write frees what it had taken (SQLite reuses
+ * the WAL space of a rolled-back transaction), so at once a tiny write might pass while the
+ * next real one fails again. The probe rewrites one small settings row with a new value (an
+ * identical rewrite, SQLite would skip). A store that is not full costs nothing here.
  */
 export class StorageHealth {
-  private full = false;
+  private fullAt: number | undefined;
+
+  constructor(private readonly clock: () => number = Date.now) {}
 
   markFull(): void {
-    this.full = true;
+    this.fullAt = this.clock();
   }
 
-  /** False while writes still fail for want of space; re-checked with one tiny write. */
+  /** False while writes fail for want of space (or did within HOLD_MS). */
   async writable(db: Db): Promise<boolean> {
-    if (!this.full) return true;
+    if (this.fullAt === undefined) return true;
+    if (this.clock() - this.fullAt < HOLD_MS) return false;
     try {
       await db.run('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [
         'storage_probe',
         randomBytes(8).toString('hex'),
       ]);
-      this.full = false;
+      this.fullAt = undefined;
     } catch (err) {
       if (!isStorageFull(err)) throw err;
+      this.markFull();
     }
-    return !this.full;
+    return this.fullAt === undefined;
   }
 }
