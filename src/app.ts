@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fast
 import { randomBytes } from 'node:crypto';
 import { Accounts } from './accounts/accounts.js';
 import type { Config } from './config.js';
+import { registerCors } from './cors.js';
 import { guardedServerOptions, registerHttpGuards } from './http-guards.js';
 import { registerMetrics } from './metrics.js';
 import { registerReference } from './reference/index.js';
@@ -21,11 +22,13 @@ import { loadCatalogues } from './resources/catalogues.js';
 import { evaluationJudge } from './resources/evaluations/evaluate-bundle.js';
 import { resources } from './resources/index.js';
 import type { Db } from './store/db.js';
+import { StorageHealth } from './store/storage-full.js';
 import { Authenticator } from './twilio/auth.js';
 import { registerErrorHandling } from './twilio/error-handler.js';
 import { twilioDate } from './twilio/dates.js';
 import { parseQuery, registerFormParsing } from './twilio/form.js';
 import { accountLimit, clientOf } from './twilio/limits.js';
+import { concurrentReadLimit } from './twilio/concurrent-reads.js';
 import { PageTokens } from './twilio/paging.js';
 import { API_PREFIX, originOf } from './twilio/urls.js';
 
@@ -61,9 +64,12 @@ export async function buildApp({ config, db, logger = false, clock: givenClock =
     // skip the child logger Fastify would otherwise build for every request.
     childLoggerFactory: (parent, bindings, options) => (REQUEST_LEVELS.has(parent.level) ? parent.child(bindings, options) : parent),
   });
+  // First, so that every answer carries its CORS headers, refusals included.
+  registerCors(app, config.corsOrigins);
   registerHttpGuards(app, config);
   registerFormParsing(app);
-  registerErrorHandling(app);
+  const storage = new StorageHealth();
+  registerErrorHandling(app, { onStorageFull: () => storage.markFull() });
   await registerReference(app, config); // first: it documents the routes registered after it
   if (config.metrics) registerMetrics(app);
 
@@ -85,12 +91,14 @@ export async function buildApp({ config, db, logger = false, clock: givenClock =
   });
   const limitAccount = accountLimit(config.accountRateLimit);
   const faults = registerFaults(app, db, config);
+  const limitReads = concurrentReadLimit(config.accountConcurrentReads);
   app.decorateRequest('accountSid', '');
 
   app.get('/healthz', () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     try {
       await db.ping();
+      if (!(await storage.writable(db))) return reply.code(503).send({ status: 'storage full' });
       return { status: 'ready' };
     } catch {
       return reply.code(503).send({ status: 'database unavailable' });
@@ -100,9 +108,10 @@ export async function buildApp({ config, db, logger = false, clock: givenClock =
   const origin = (request: FastifyRequest) => originOf(request, config.publicBaseUrl);
   /** Both the Twilio API and regcomp's control API take Twilio's credentials. */
   const authenticated = (register: (scope: FastifyInstance) => void) => (scope: FastifyInstance, _options: unknown, done: () => void) => {
-    scope.addHook('onRequest', async (request) => {
+    scope.addHook('onRequest', async (request, reply) => {
       request.accountSid = await authenticator.authenticate(request.headers.authorization, clientOf(request));
       limitAccount(request.accountSid);
+      limitReads(request.accountSid, request, reply);
     });
     register(scope);
     done();
@@ -145,6 +154,9 @@ declare module 'fastify' {
  * instance is honoured by every other.
  */
 async function pageTokenSecret(db: Db): Promise<Buffer> {
+  // Read first: a start on a store that has one writes nothing (a full disk must not stop it).
+  const stored = await db.get<{ value: string }>('SELECT value FROM settings WHERE key = ?', ['page_token_secret']);
+  if (stored) return Buffer.from(stored.value, 'base64url');
   await db.run('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING', [
     'page_token_secret',
     randomBytes(32).toString('base64url'),

@@ -10,6 +10,9 @@ import type { Db } from './store/db.js';
 export async function ensureAccount(db: Db, config: Config): Promise<{ sid: string; token: string } | undefined> {
   const accounts = new Accounts(db);
   if (config.bootstrapAccountSid && config.bootstrapAuthToken) {
+    // Nothing is written when the account already has this token: a start changes nothing it
+    // need not (and a store on a full disk still starts).
+    if ((await accounts.signingToken(config.bootstrapAccountSid)) === config.bootstrapAuthToken) return undefined;
     await accounts.upsert({ sid: config.bootstrapAccountSid, token: config.bootstrapAuthToken });
     return undefined;
   }

@@ -51,10 +51,14 @@ export interface Config {
   maxConnections: number;
   /** Requests per second per account (a token bucket holding as many); 0: no limit. */
   accountRateLimit: number;
+  /** Reads (GET) of one account in flight at once, until written out; 0: no limit. */
+  accountConcurrentReads: number;
   /** Failed authentications per minute per client address and per username (burst as many). */
   authFailureLimit: number;
   /** Credential checks (scrypt) waiting or running at most; beyond it, 429. */
   authQueueLimit: number;
+  /** Origins a browser app may call from (`*`: any; empty: no CORS), see src/cors.ts. */
+  corsOrigins: readonly string[];
   /** The proxy port (README: "Real clients through the proxy"); undefined: no proxy. */
   proxyPort: number | undefined;
   /** Where the proxy's local CA is kept (made there on first use). */
@@ -147,8 +151,10 @@ export function loadConfig(env: Env = process.env): Config {
     headersTimeoutMs,
     maxConnections: integer(env, 'MAX_CONNECTIONS', defaultMaxConnections(), 1, 1_000_000),
     accountRateLimit: integer(env, 'ACCOUNT_RATE_LIMIT', 1000, 0, 1_000_000),
+    accountConcurrentReads: integer(env, 'ACCOUNT_CONCURRENT_READS', 32, 0, 100_000),
     authFailureLimit: integer(env, 'AUTH_FAILURE_LIMIT', 100, 1, 1_000_000),
     authQueueLimit: integer(env, 'AUTH_QUEUE_LIMIT', 64, 1, 100_000),
+    corsOrigins: corsOrigins(optional(env, 'CORS_ORIGINS') ?? '*'),
     proxyPort: optional(env, 'PROXY_PORT') === undefined ? undefined : integer(env, 'PROXY_PORT', 0, 0, 65535),
     proxyCaDir: file(env, 'PROXY_CA_DIR') ?? defaultCaDir(databaseUrl),
     deterministic: deterministic(env),
@@ -172,6 +178,18 @@ function deterministic(env: Env): DeterministicConfig | undefined {
     throw new ConfigError(`DETERMINISTIC_START must be an ISO date-time such as ${DEFAULT_DETERMINISTIC_START}, got ${text}`);
   }
   return { seed, startMs };
+}
+
+/** `*`, `none`, or a comma-separated list of origins (scheme://host[:port], no path). */
+function corsOrigins(raw: string): readonly string[] {
+  if (raw.trim() === 'none') return [];
+  const origins = raw.split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of origins) {
+    if (origin !== '*' && !/^https?:\/\/[^/?#\s]+$/.test(origin)) {
+      throw new ConfigError(`CORS_ORIGINS must be *, none or origins like https://app.example.com, got ${origin}`);
+    }
+  }
+  return origins;
 }
 
 function optional(env: Env, name: string): string | undefined {

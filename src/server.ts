@@ -4,8 +4,14 @@ import type { DeterministicRun } from './determinism/run.js';
 import { ensureAccount } from './bootstrap.js';
 import { CONSOLE_PATH } from './console/static.js';
 import { ConfigError, loadConfig } from './config.js';
+import type { Config } from './config.js';
 import { loggerOptions } from './logger.js';
 import { DatabaseUnavailableError } from './store/db.js';
+import type { Db } from './store/db.js';
+import { isStorageFull } from './store/storage-full.js';
+import { resealStore } from './store/pii-reseal.js';
+import { piiSealer } from './store/pii-seal.js';
+import type { FastifyInstance } from 'fastify';
 import { openAndMigrate } from './store/open.js';
 import { CaError, startProxy } from './proxy/index.js';
 import type { RunningProxy } from './proxy/index.js';
@@ -19,7 +25,7 @@ async function main(): Promise<void> {
   });
   const app = await buildApp({ config, db, logger: loggerOptions(config.logLevel) });
   announceDeterministicRun(app.deterministicRun);
-  const created = await ensureAccount(db, config);
+  const created = await ensureAccountUnlessFull(db, config);
   if (created) {
     // Printed once, to the terminal only (never to the log): the credentials of the account
     // made for a fresh store. Printed before listening, so a start that then fails (a port in
@@ -54,6 +60,7 @@ async function main(): Promise<void> {
   }
   process.stderr.write(`regcomp console: ${address}${CONSOLE_PATH} (sign in with the account's SID and auth token)\n`);
   process.stderr.write(`regcomp listening on ${address}\n`);
+  sealInBackground(app, db);
 }
 
 /** One line, so that a deterministic run is never mistaken for a normal one. */
@@ -65,6 +72,32 @@ function announceDeterministicRun(run: DeterministicRun | undefined): void {
       `(it moves only by POST /regcomp/Clock); for tests only, one instance per store\n`,
   );
 }
+
+/** On PostgreSQL, seals attributes stored in clear or under a retired key (pii-reseal.ts), once, after listening. */
+function sealInBackground(app: FastifyInstance, db: Db): void {
+  resealStore(db, piiSealer(db.dialect)).then(
+    (sealed) => {
+      if (sealed > 0) app.log.info({ sealed }, 'sealed stored attributes under the current key');
+    },
+    (err: unknown) => app.log.warn({ code: (err as { code?: unknown }).code }, 'sealing stored attributes stopped; the next start goes on'),
+  );
+}
+
+/**
+ * On a full disk the server still starts, to serve reads (writes answer 503, /readyz says
+ * `storage full`): one line says so instead of a stack.
+ */
+async function ensureAccountUnlessFull(db: Db, config: Config): ReturnType<typeof ensureAccount> {
+  try {
+    return await ensureAccount(db, config);
+  } catch (err) {
+    if (!isStorageFull(err)) throw err;
+    process.stderr.write(`regcomp: ${FULL_DISK}: the account could not be saved; serving reads, writes answer 503 until space is freed\n`);
+    return undefined;
+  }
+}
+
+const FULL_DISK = "the store's disk is full (or failing)";
 
 class ListenError extends Error {
   constructor(
@@ -91,6 +124,7 @@ function startupFailure(err: unknown): string {
   if (err instanceof DatabaseUnavailableError) {
     return `cannot reach the database: ${firstLine((err.cause as Error | undefined)?.message ?? err.message)}`;
   }
+  if (isStorageFull(err)) return `${FULL_DISK}: free some space and start again`;
   if (err instanceof ListenError) {
     const cause = err.cause as NodeJS.ErrnoException | undefined;
     const code = cause?.code ?? '';

@@ -9,6 +9,7 @@ import { Readable } from 'node:stream';
 import { EndUserStore } from '../src/resources/end-users/store.js';
 import { CHUNK_BYTES, UploadStaging } from '../src/resources/supporting-documents/staging.js';
 import { DocumentStore } from '../src/resources/supporting-documents/store.js';
+import { documentStore } from '../src/resources/supporting-documents/sealed-store.js';
 import type { Db, SqlValue } from '../src/store/db.js';
 import { openAndMigrate } from '../src/store/open.js';
 import type { ImportOptions } from '../src/transfer/ndjson.js';
@@ -419,7 +420,7 @@ for (const backend of backends) {
       assert.equal(summary.inserted.supporting_document_file, 21);
       assert.deepEqual(spied.batches.filter((b) => b.sql.includes('INTO supporting_document_files')).map((b) => b.rows), [16, 5]);
       const copied: Buffer[] = [];
-      for (let seq = 0, chunk; (chunk = await new DocumentStore(target).chunkAfter(withFile.sid, seq)); seq = chunk.seq) copied.push(chunk.bytes);
+      for (let seq = 0, chunk; (chunk = await documentStore(target).chunkAfter(withFile.sid, seq)); seq = chunk.seq) copied.push(chunk.bytes);
       assert.ok(Buffer.concat(copied).equals(bytes), 'the file is byte for byte the same');
       assert.equal(withoutHeader(await exported(target)), withoutHeader(text));
       assert.equal((await run(target, text)).present.supporting_document_file, 21, 're-import finds every chunk present');

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -13,6 +13,11 @@ import path from 'node:path';
  */
 export class TokenVault {
   constructor(private readonly key: Buffer) {}
+
+  /** A key of its own for another purpose (HKDF-SHA256), so no two uses share a key. */
+  derive(purpose: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.key, Buffer.alloc(0), purpose, 32));
+  }
 
   seal(token: string): string {
     const iv = randomBytes(12);

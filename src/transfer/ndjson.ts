@@ -1,5 +1,7 @@
 import type { Db, SqlValue } from '../store/db.js';
 import { DatabaseUnavailableError, isForeignKeyViolation, isUniqueViolation } from '../store/db.js';
+import { piiOpener, piiSealer } from '../store/pii-seal.js';
+import { openedColumns, sealedColumns } from './sealed-columns.js';
 import type { TransferColumn, TransferRow, TransferTable, TransferValue } from './table.js';
 import { transferTables } from './tables.js';
 
@@ -73,6 +75,7 @@ export async function exportStore(db: Db, write: (text: string) => Promise<void>
     total += Number(row?.n ?? 0);
   }
   let written = 0;
+  const opener = piiOpener();
   await write(JSON.stringify({ kind: 'header', format: FORMAT, version: FORMAT_VERSION, exported_at: new Date().toISOString() }) + '\n');
   for (const table of transferTables) {
     const columns = columnList(table);
@@ -87,7 +90,7 @@ export async function exportStore(db: Db, write: (text: string) => Promise<void>
               [bound, chunk],
             );
       if (rows.length === 0) break;
-      await write(rows.map((r) => exportLine(table, r)).join(''));
+      await write(rows.map((r) => exportLine(table, openedColumns(table, r, opener))).join(''));
       counts[table.kind]! += rows.length;
       written += rows.length;
       options.onProgress?.(written, Math.max(total, written));
@@ -325,7 +328,9 @@ async function writeBatch(db: Db, batch: Pending, options: ImportOptions, summar
     where += ` OR ${identity} IN (${marks})`;
     params.push(...rows.map((r) => r.row[identity]!));
   }
-  const existing = await db.all<Record<string, SqlValue>>(`SELECT ${columnList(table)} FROM ${table.table} WHERE ${where}`, params);
+  const sealer = piiSealer(db.dialect);
+  const stored = await db.all<Record<string, SqlValue>>(`SELECT ${columnList(table)} FROM ${table.table} WHERE ${where}`, params);
+  const existing = stored.map((e) => openedColumns(table, e, sealer));
   const byKey = new Map<string, Record<string, SqlValue | TransferValue>>(existing.map((e) => [keyOf(table, e), e]));
   const byId = new Map<number, Record<string, SqlValue | TransferValue>>(preserve ? existing.map((e) => [Number(e[identity]), e]) : []);
 
@@ -379,7 +384,7 @@ async function writeBatch(db: Db, batch: Pending, options: ImportOptions, summar
   try {
     await db.batch(
       sql,
-      insert.map((row) => columns.map((c) => row[c] ?? null)),
+      insert.map((row) => sealedColumns(table, row, sealer)).map((row) => columns.map((c) => row[c] ?? null)),
     );
   } catch (err) {
     if (err instanceof DatabaseUnavailableError) throw err;

@@ -9,6 +9,8 @@ export interface TransferColumn {
   type: 'text' | 'integer' | 'bytes';
   /** NULL travels as JSON null; without this, a column is NOT NULL. */
   nullable?: boolean;
+  /** Stored sealed on PostgreSQL (pii-seal.ts); travels in clear (sealed-columns.ts). */
+  sealed?: boolean;
 }
 
 export type TransferValue = string | number | Uint8Array | null;

@@ -1,16 +1,19 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { DatabaseUnavailableError } from '../store/db.js';
+import { isStorageFull } from '../store/storage-full.js';
 import { TwilioError, errors } from './errors.js';
 
 /**
  * The single place failures become responses. Client mistakes become Twilio errors; anything
  * unexpected is logged here (without request bodies) and leaves as a bare 20500.
  */
-export function registerErrorHandling(app: FastifyInstance): void {
+export function registerErrorHandling(app: FastifyInstance, events: { onStorageFull?: () => void } = {}): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const twilioError = toTwilioError(error);
+    const full = isStorageFull(error);
+    if (full) events.onStorageFull?.();
+    const twilioError = full ? errors.unavailable() : toTwilioError(error);
     if (twilioError.status >= 500) {
-      const level = error instanceof DatabaseUnavailableError ? 'warn' : 'error';
+      const level = full || error instanceof DatabaseUnavailableError ? 'warn' : 'error';
       // The app's logger, not the request's: that one already carries reqId at info and below.
       app.log[level]({ err: error, reqId: request.id, method: request.method, route: request.routeOptions.url }, 'request failed');
     }

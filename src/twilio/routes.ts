@@ -1,4 +1,5 @@
 import type { FastifyInstance, HTTPMethods } from 'fastify';
+import '../cors.js';
 import { errors } from './errors.js';
 
 declare module 'fastify' {
@@ -18,7 +19,7 @@ export function refuseOtherMethods(app: FastifyInstance, url: string, allowed: r
   app.route({
     method: app.supportedMethods.filter((m) => !served.includes(m)),
     url,
-    config: { methodRefusal: true },
+    config: { methodRefusal: true, servedMethods: served },
     onRequest: (_request, _reply, done) => done(errors.methodNotAllowed(served)),
     handler: () => {
       throw errors.methodNotAllowed(served);

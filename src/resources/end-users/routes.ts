@@ -7,12 +7,12 @@ import { notFound } from '../../twilio/reply.js';
 import { newSid } from '../../twilio/sid.js';
 import type { ResourceContext } from '../resource.js';
 import { checkAttributesFor, createParams, endUserRules, updateParams } from './params.js';
-import { EndUserStore } from './store.js';
+import { endUserStore } from './sealed-store.js';
 import { END_USERS_PATH, endUserJson } from './view.js';
 
 export function registerEndUserRoutes(app: FastifyInstance, context: ResourceContext): void {
   const { db, config, catalogues, now, origin } = context;
-  const store = new EndUserStore(db);
+  const store = endUserStore(db);
   const typeRules = endUserRules(catalogues.endUserTypes, config.attributesValidation);
   const json = (request: FastifyRequest) => (row: Parameters<typeof endUserJson>[0] | undefined) => row && endUserJson(row, origin(request));
 

@@ -25,7 +25,7 @@ export const endUserTables: readonly TransferTable[] = [
       { name: 'account_sid', type: 'text' },
       { name: 'friendly_name', type: 'text' },
       { name: 'type', type: 'text' },
-      { name: 'attributes', type: 'text' },
+      { name: 'attributes', type: 'text', sealed: true },
       { name: 'date_created', type: 'text' },
       { name: 'date_updated', type: 'text' },
     ],

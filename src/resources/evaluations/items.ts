@@ -1,4 +1,5 @@
 import type { Queries } from '../../store/db.js';
+import { piiOpener } from '../../store/pii-seal.js';
 import type { EvaluatedItem } from './engine.js';
 
 /** A bundle's assigned end users and documents, in assignment order, for the engine. */
@@ -12,5 +13,6 @@ export async function bundleItems(q: Queries, bundleSid: string): Promise<Evalua
      ORDER BY position`,
     [bundleSid, bundleSid],
   );
-  return rows.map((row) => ({ sid: row.sid, kind: row.kind, type: row.type, attributes: JSON.parse(row.attributes) as Record<string, unknown> }));
+  const sealer = piiOpener();
+  return rows.map((row) => ({ sid: row.sid, kind: row.kind, type: row.type, attributes: JSON.parse(sealer.open(row.attributes)) as Record<string, unknown> }));
 }

@@ -10,8 +10,7 @@ import type { ResourceContext } from '../resource.js';
 import { registerDownload } from './download.js';
 import { checkAttributesFor, createParams, documentRules, updateParams } from './params.js';
 import { registerSweeps } from './sweep.js';
-import { UploadStaging } from './staging.js';
-import { DocumentStore } from './store.js';
+import { documentStore, uploadStaging } from './sealed-store.js';
 import { receiveUpload } from './upload.js';
 import type { UploadLimits } from './upload.js';
 import type { DocumentRow } from './view.js';
@@ -36,8 +35,8 @@ export function registerSupportingDocumentRoutes(app: FastifyInstance, context: 
 
 function registerRoutes(app: FastifyInstance, context: ResourceContext): void {
   const { db, config, catalogues, now, origin } = context;
-  const store = new DocumentStore(db);
-  const staging = new UploadStaging(db);
+  const store = documentStore(db);
+  const staging = uploadStaging(db);
   const rules = documentRules(catalogues.supportingDocumentTypes, config.attributesValidation);
   const limits: UploadLimits = { fileBytes: config.uploadMaxBytes, fieldBytes: config.bodyLimitBytes, idleMs: config.uploadIdleTimeoutMs };
   const json = (request: FastifyRequest) => (row: DocumentRow | undefined) => row && documentJson(row, origin(request));

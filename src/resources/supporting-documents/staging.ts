@@ -19,7 +19,11 @@ export interface StagedFile {
  * their document; a failed upload discards them, and sweep() removes a crashed process's.
  */
 export class UploadStaging {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** How a chunk is stored: sealed on PostgreSQL (see sealed-store.ts). */
+    private readonly sealChunk: (bytes: Buffer) => Buffer = (bytes) => bytes,
+  ) {}
 
   static newUploadId(): string {
     return randomBytes(16).toString('hex');
@@ -39,7 +43,7 @@ export class UploadStaging {
         uploadId,
         accountSid,
         ++chunks,
-        bytes,
+        this.sealChunk(bytes),
         Date.now(),
       ]);
     for await (const piece of source) {
