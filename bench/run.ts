@@ -1,5 +1,6 @@
+import fs from 'node:fs';
 import path from 'node:path';
-import type { LoadResult, LoadSpec } from './load.js';
+import type { BenchRequest, LoadResult, LoadSpec } from './load.js';
 import { runLoad } from './load.js';
 import type { BackendName, BenchOptions, ScenarioName } from './options.js';
 import { parseOptions } from './options.js';
@@ -53,7 +54,6 @@ async function suite(
   scenarios: readonly ScenarioName[],
   withReference: boolean,
 ): Promise<SuiteResult> {
-  log(`\n== ${backend}: ${shape.rows.toLocaleString('en-US')} end users over ${shape.accounts.toLocaleString('en-US')} accounts`);
   const store = options.store ? existingStore(options.store.url) : await createStore(backend, options.pgUrl);
   const drop = () => store.drop();
   cleanups.add(drop);
@@ -68,6 +68,8 @@ async function suite(
     } else {
       seeded = await seedStore(store.url, shape.rows, shape.accounts, loadAccountCount);
     }
+    // After reading an existing store: its own shape, not the options'.
+    log(`\n== ${backend}: ${shape.rows.toLocaleString('en-US')} end users over ${shape.accounts.toLocaleString('en-US')} accounts`);
     const { token, loadAccounts } = seeded;
     const users = seeded.endUsers;
     const sample = users.slice(0, SAMPLE);
@@ -104,11 +106,11 @@ async function suite(
     };
     // The references get the requests fetch sends (they ignore them): the load generator
     // does the same work against them as against the server.
-    const reference = async (kind: 'http' | 'fastify', label: string) => {
-      const ref = await startProcess('dist/bench/reference.js', [kind], {});
+    const reference = async (kind: 'http' | 'fastify', label: string, page?: { file: string; requests: BenchRequest[] }) => {
+      const ref = await startProcess('dist/bench/reference.js', page ? [kind, page.file] : [kind], {});
       try {
         const pids = () => Promise.resolve([ref.pid]);
-        return await measure(label, { origin: ref.origin, requests: fetchRequests(sample, token), mode: 'rotate' }, pids);
+        return await measure(label, { origin: ref.origin, requests: page?.requests ?? fetchRequests(sample, token), mode: 'rotate' }, pids);
       } finally {
         await ref.stop();
       }
@@ -128,6 +130,8 @@ async function suite(
       { ...start.env, DATABASE_URL: store.serverUrl, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ACCOUNT_RATE_LIMIT: '0' },
       [...start.nodeArgs, ...(options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${resultsDir}`] : [])],
     );
+    // A first page as the server sends it: node:http sends the same bytes for the list's reference.
+    let page: { file: string; requests: BenchRequest[]; bytes: number } | undefined;
     const envText = Object.entries(start.env).map(([k, v]) => `${k}=${v} `).join('');
     result.notes.push(`server: ${envText}node ${[...start.nodeArgs, start.script].join(' ')} (as npm start runs it), ACCOUNT_RATE_LIMIT=0`);
     try {
@@ -142,6 +146,9 @@ async function suite(
       await run('fetch', { requests: fetchRequests(sample, token), mode: 'rotate' });
       await run('update', { requests: updateRequests(sample, token), mode: 'rotate' });
       await run('list', { requests: listRequests(loadAccounts, token), mode: 'rotate' });
+      if (withRefs && (scenarios.includes('list') || scenarios.includes('deep'))) {
+        page = await savePage(server.origin, listRequests(loadAccounts, token), path.join(resultsDir, `page-${backend}.json`));
+      }
       if (scenarios.includes('deep')) {
         const rowsPerAccount = Math.floor(shape.rows / shape.accounts);
         const depth = Math.max(1, Math.floor((rowsPerAccount / PAGE_SIZE) * 0.75));
@@ -183,11 +190,27 @@ async function suite(
     }
     for (const r of Object.values(result.scenarios)) delete r.created;
     if (withRefs) result.reference.httpAfter = await reference('http', 'http (after)');
+    if (page) {
+      result.reference.page = await reference('http', 'http (page)', page);
+      result.reference.pageBytes = page.bytes;
+      fs.rmSync(page.file, { force: true });
+    }
     return result;
   } finally {
     cleanups.delete(drop);
     await store.drop();
   }
+}
+
+/** Saves the body of the first of `requests` (a list page) to `file`, for the page reference. */
+async function savePage(origin: string, requests: BenchRequest[], file: string): Promise<{ file: string; requests: BenchRequest[]; bytes: number }> {
+  const first = requests[0]!;
+  const response = await fetch(origin + first.path, { headers: first.headers });
+  if (!response.ok) throw new Error(`list page for the page reference: HTTP ${response.status}`);
+  const body = Buffer.from(await response.arrayBuffer());
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, body);
+  return { file, requests, bytes: body.length };
 }
 
 async function main(): Promise<void> {

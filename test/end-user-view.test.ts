@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { Accounts } from '../src/accounts/accounts.js';
 import { EndUserStore } from '../src/resources/end-users/store.js';
-import { endUserJson } from '../src/resources/end-users/view.js';
+import { endUserJson, endUserUrlPrefix } from '../src/resources/end-users/view.js';
 import { openAndMigrate } from '../src/store/open.js';
 import { newSid } from '../src/twilio/sid.js';
 import { backends } from './support/backends.js';
@@ -13,7 +13,7 @@ const NAMES = [
   `all controls ${CONTROL}`,
   'quote " backslash \\ slash / DEL \u007f',
   'accents é ñ, CJK 漢字, emoji 😀, separators \u2028 \u2029, BOM \ufeff',
-  "sql ' metacharacters -- ; /* */ %_",
+  "sql ' metacharacters -- ; /* */ %_ %s %% %1$s",
 ];
 
 for (const backend of backends) {
@@ -42,8 +42,8 @@ for (const backend of backends) {
           assert.equal(endUserJson(created, 'http://x'), expected, `create returns it (${JSON.stringify(name)})`);
           const found = await store.find(account, user.sid);
           assert.equal(found && endUserJson(found, 'http://x'), expected, 'fetch reads it');
-          const [listed] = await store.page(account, { bound: created.id - 1, descending: false, limit: 1 });
-          assert.equal(listed && endUserJson(listed, 'http://x'), expected, 'a page reads it');
+          const [listed] = await store.page(account, { bound: created.id - 1, descending: false, limit: 1 }, endUserUrlPrefix('http://x'));
+          assert.equal(listed?.json, expected, 'a page reads it, url included');
         }
       } finally {
         await db.close();
@@ -68,9 +68,9 @@ for (const backend of backends) {
           assert.match(row.body, new RegExp(`"friendly_name":"user ${i}".*"attributes":\\{"i":${i}\\}`));
         }
         assert.equal(new Set(created.map((r) => r.id)).size, 24);
-        const listed = await store.page(account, { bound: undefined, descending: false, limit: 100 });
+        const listed = await store.page(account, { bound: undefined, descending: false, limit: 100 }, '/');
         assert.deepEqual(
-          listed.map((r) => r.sid).sort(),
+          listed.map((r) => (JSON.parse(r.json) as { sid: string }).sid).sort(),
           created.map((r) => r.sid).sort(),
         );
       } finally {

@@ -303,7 +303,7 @@ for (const backend of backends) {
       return text;
     }
     const listed = async (db: Db, account: string): Promise<string[]> =>
-      (await new EndUserStore(db).page(account, { bound: undefined, descending: false, limit: 1000 })).map((r) => r.sid);
+      (await new EndUserStore(db).page(account, { bound: undefined, descending: false, limit: 1000 }, '/')).map((r) => (JSON.parse(r.json) as { sid: string }).sid);
     const run = (db: Db, text: string, options: ImportOptions = {}) => importStore(db, linesOf(text), options);
 
     test('export reads each table in keyset chunks, never more than a chunk at a time', async () => {

@@ -21,6 +21,8 @@ export interface PageOptions {
   /** The list's own order; a "previous" page reads against it. Default ascending. */
   order?: 'asc' | 'desc';
   filter?: PageFilter;
+  /** Values for the `?` placeholders in the columns (a page's URL prefix): bound before all others. */
+  columnParams?: readonly SqlValue[];
 }
 
 // Larger than any row key either backend hands out.
@@ -45,7 +47,7 @@ export class KeysetPages<T> {
   ) {}
 
   /** One slice of the scope's rows in list order (a previous page's slice in reverse). */
-  read(scopeValues: readonly SqlValue[], query: KeysetQuery, { order = 'asc', filter }: PageOptions = {}): Promise<T[]> {
+  read(scopeValues: readonly SqlValue[], query: KeysetQuery, { order = 'asc', filter, columnParams = [] }: PageOptions = {}): Promise<T[]> {
     if (scopeValues.length !== this.spec.scope.length) throw new Error(`${this.spec.table}: scope needs ${this.spec.scope.length} values`);
     // Rows after the bound in ascending (sort, id) order, or before it in descending order.
     const up = (order === 'asc') !== query.descending;
@@ -55,10 +57,10 @@ export class KeysetPages<T> {
     if (this.spec.sort === undefined) {
       const edge = query.bound ?? (up ? 0 : MAX_KEY);
       const params = this.db.dialect === 'postgres' ? [...scopeValues, edge, ...scopeValues] : [...scopeValues, edge];
-      return this.db.all<T>(sql, [...params, ...extra, query.limit]);
+      return this.db.all<T>(sql, [...columnParams, ...params, ...extra, query.limit]);
     }
     const bound = bounded ? (this.db.dialect === 'postgres' ? [...scopeValues, query.sortBound ?? '', query.bound!] : [query.sortBound ?? '', query.bound!]) : [];
-    return this.db.all<T>(sql, [...scopeValues, ...bound, ...extra, query.limit]);
+    return this.db.all<T>(sql, [...columnParams, ...scopeValues, ...bound, ...extra, query.limit]);
   }
 
   private sql(up: boolean, bounded: boolean, filter: string | undefined): string {

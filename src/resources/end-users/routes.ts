@@ -8,7 +8,8 @@ import { newSid } from '../../twilio/sid.js';
 import type { ResourceContext } from '../resource.js';
 import { checkAttributesFor, createParams, endUserRules, updateParams } from './params.js';
 import { endUserStore } from './sealed-store.js';
-import { END_USERS_PATH, endUserJson } from './view.js';
+import type { EndUserPageRow } from './store.js';
+import { END_USERS_PATH, endUserJson, endUserUrlPrefix } from './view.js';
 
 export function registerEndUserRoutes(app: FastifyInstance, context: ResourceContext): void {
   const { db, config, catalogues, now, origin } = context;
@@ -23,14 +24,17 @@ export function registerEndUserRoutes(app: FastifyInstance, context: ResourceCon
       const params = createParams(formOf(request.body), typeRules);
       return endUserJson(await store.create(request.accountSid, { ...params, sid: newSid('IT'), now: now() }), origin(request));
     },
-    list: (request, page) =>
-      page({
+    list: (request, page) => {
+      const urlPrefix = endUserUrlPrefix(origin(request));
+      // The database writes each row's whole JSON, url included (see endUserJsonSql).
+      return page<EndUserPageRow>({
         path: END_USERS_PATH,
         key: 'results',
         keyOf: (row) => row.id,
-        read: (query) => store.page(request.accountSid, query),
-        json: endUserJson,
-      }),
+        read: (query) => store.page(request.accountSid, query, urlPrefix),
+        json: (row) => row.json,
+      });
+    },
     fetch: (request, sid) => store.find(request.accountSid, sid).then(json(request)),
     update: async (request, sid) => {
       const changes = updateParams(formOf(request.body));

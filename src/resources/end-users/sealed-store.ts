@@ -2,7 +2,7 @@ import type { Db } from '../../store/db.js';
 import type { PiiSealer } from '../../store/pii-seal.js';
 import { piiSealer } from '../../store/pii-seal.js';
 import type { KeysetQuery } from '../../twilio/paging.js';
-import type { EndUserChanges, EndUserRow, NewEndUser } from './store.js';
+import type { EndUserChanges, EndUserPageRow, EndUserRow, NewEndUser } from './store.js';
 import { EndUserStore } from './store.js';
 
 /**
@@ -37,8 +37,8 @@ class SealedEndUserStore extends EndUserStore {
     return row && this.opened(row);
   }
 
-  override async page(accountSid: string, query: KeysetQuery): Promise<EndUserRow[]> {
-    return (await super.page(accountSid, query)).map((row) => this.opened(row));
+  override async page(accountSid: string, query: KeysetQuery, urlPrefix: string): Promise<EndUserPageRow[]> {
+    return (await super.page(accountSid, query, urlPrefix)).map((row) => ({ ...row, json: this.sealer.openWithin(row.json) }));
   }
 
   private opened(row: EndUserRow): EndUserRow {

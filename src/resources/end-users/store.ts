@@ -3,10 +3,10 @@ import { KeysetPages } from '../../store/keyset.js';
 import type { KeysetTable } from '../../store/keyset.js';
 import { TurnBatcher } from '../../store/turn-batcher.js';
 import type { KeysetQuery } from '../../twilio/paging.js';
-import type { EndUserRow } from './view.js';
-import { endUserBodySql } from './view.js';
+import type { EndUserPageRow, EndUserRow } from './view.js';
+import { endUserBodySql, endUserJsonSql } from './view.js';
 
-export type { EndUserRow } from './view.js';
+export type { EndUserPageRow, EndUserRow } from './view.js';
 
 /** Every list page is one range scan of (account_sid, id). */
 export const END_USERS_LIST: KeysetTable = { table: 'end_users', index: 'end_users_account_id', scope: ['account_sid'] };
@@ -42,11 +42,12 @@ export class EndUserStore {
    */
   private readonly creates: TurnBatcher<NewRow, EndUserRow> | undefined;
 
-  private readonly pages: KeysetPages<EndUserRow>;
+  /** Pages read each row's whole JSON (see endUserJsonSql). */
+  private readonly pages: KeysetPages<EndUserPageRow>;
 
   constructor(private readonly db: Db) {
     this.columns = `id, sid, type, ${endUserBodySql(db.dialect)} AS body`;
-    this.pages = new KeysetPages(db, END_USERS_LIST, this.columns);
+    this.pages = new KeysetPages(db, END_USERS_LIST, `id, ${endUserJsonSql(db.dialect)} AS json`);
     this.creates = db.groupsWrites ? undefined : new TurnBatcher((row) => this.insertOne(row), (rows) => this.insert(rows));
   }
 
@@ -89,8 +90,8 @@ export class EndUserStore {
     return (await this.db.run('DELETE FROM end_users WHERE sid = ? AND account_sid = ?', [sid, accountSid])).changes > 0;
   }
 
-  /** One page of the account's end users: see KeysetPages. */
-  page(accountSid: string, query: KeysetQuery): Promise<EndUserRow[]> {
-    return this.pages.read([accountSid], query);
+  /** One page of the account's end users, their urls starting `urlPrefix`: see KeysetPages. */
+  page(accountSid: string, query: KeysetQuery, urlPrefix: string): Promise<EndUserPageRow[]> {
+    return this.pages.read([accountSid], query, { columnParams: [urlPrefix] });
   }
 }
