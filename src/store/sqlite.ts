@@ -35,8 +35,8 @@ export class SqliteDb implements Db {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     // Another process (the CLI, a second server) may hold a lock for a moment, even while
     // this one switches a new file to WAL: wait for it from the very first statement.
-    this.db = new Database(file, { timeout: 5000 });
-    this.db.pragma('journal_mode = WAL');
+    this.db = new Database(file, { timeout: LOCK_WAIT_MS });
+    switchToWal(this.db);
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     // Deleted rows (attributes, uploaded files) are overwritten with zeros, not left in free space.
@@ -139,5 +139,27 @@ export class SqliteDb implements Db {
     await this.checkpointer?.close();
     // The last connection to close checkpoints the WAL into the database and removes it.
     if (this.db.open) this.db.close();
+  }
+}
+
+/** How long a statement waits for another process's lock (the CLI, a second server). */
+const LOCK_WAIT_MS = 5000;
+
+/**
+ * Switching a new file to WAL takes an exclusive lock that SQLite's busy handler does not wait
+ * for (it would risk a deadlock), so two processes opening a new store at once can see
+ * SQLITE_BUSY here: retry until the other one has switched it, within the same bound.
+ */
+function switchToWal(db: Database.Database): void {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw err;
+      // Start-up only, before anything is served: a short synchronous pause is harmless.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
   }
 }
