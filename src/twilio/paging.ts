@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { errors } from './errors.js';
 
 /**
@@ -37,6 +38,8 @@ const DIGITS = /^\d{1,9}$/;
 const KEY = /^\d{1,15}$/;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
+/** Tokens remembered each way (a few hundred bytes each). */
+const TOKENS_REMEMBERED = 4096;
 const TOKEN_MAX = 256;
 
 /**
@@ -50,6 +53,13 @@ const TOKEN_MAX = 256;
 export class PageTokens {
   private readonly key: Buffer;
   private readonly ivKey: Buffer;
+  /**
+   * Sealing is deterministic, so each direction's answer can be remembered exactly: a page
+   * asked for again (every poll of a first page, every deep page walked twice) costs neither
+   * an HMAC nor a cipher. Keyed by the scope and cursor (minted) or the scope and token (read).
+   */
+  private readonly minted = new LRUCache<string, string>({ max: TOKENS_REMEMBERED });
+  private readonly opened = new LRUCache<string, PageCursor>({ max: TOKENS_REMEMBERED });
 
   constructor(secret: Buffer) {
     this.key = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'regcomp page tokens', 32));
@@ -57,6 +67,23 @@ export class PageTokens {
   }
 
   mint(scope: string, cursor: PageCursor): string {
+    const remembered = `${scope}\n${cursor.direction}\n${cursor.key}\n${cursor.sort ?? ''}`;
+    let token = this.minted.get(remembered);
+    if (token === undefined) this.minted.set(remembered, (token = this.seal(scope, cursor)));
+    return token;
+  }
+
+  read(scope: string, token: string): PageCursor {
+    if (token.length > TOKEN_MAX) throw errors.invalidPageToken();
+    const remembered = `${scope}\n${token}`;
+    let cursor = this.opened.get(remembered);
+    // Only tokens that open are remembered: garbage sent over and over costs its check each time.
+    if (cursor === undefined) this.opened.set(remembered, (cursor = this.open(scope, token)));
+    // A copy: callers may not change what the next reader is given.
+    return { ...cursor };
+  }
+
+  private seal(scope: string, cursor: PageCursor): string {
     const iv = createHmac('sha256', this.ivKey)
       .update(`${scope}\n${cursor.direction}\n${cursor.key}\n${cursor.sort ?? ''}`)
       .digest()
@@ -68,7 +95,7 @@ export class PageTokens {
     return PREFIX[cursor.direction] + sealed.toString('base64url');
   }
 
-  read(scope: string, token: string): PageCursor {
+  private open(scope: string, token: string): PageCursor {
     const direction = token.startsWith('PA') ? 'next' : token.startsWith('PB') ? 'previous' : undefined;
     if (!direction || token.length > TOKEN_MAX) throw errors.invalidPageToken();
     const sealed = Buffer.from(token.slice(2), 'base64url');
