@@ -159,6 +159,8 @@ for (const backend of backends) {
               : // SQLite seeks on the row value's first column and walks on in index order.
                 new RegExp(`^SEARCH ${list.table} USING INDEX ${list.index} \\(${equal}( AND ${list.sort}[<>]\\?)?\\)$`);
             for (const { sql, params } of sent) {
+              // SQLite re-prepares a statement each time a bare `LIMIT ?` is bound (keyset.ts, limitClause).
+              assert.doesNotMatch(sql, /LIMIT \?/, sql);
               const plan = await db.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, params);
               assert.match(plan.map((p) => p.detail).join('; '), seek, sql);
             }
