@@ -45,8 +45,20 @@ export class EndUserStore {
   /** Pages read each row's whole JSON (see endUserJsonSql). */
   private readonly pages: KeysetPages<EndUserPageRow>;
 
+  /**
+   * The hot statements' text, built once: a string made afresh for every request would be
+   * hashed and compared whole each time the driver looks its prepared statement up.
+   */
+  private readonly sql: { find: string; update: string; insertOne: string };
+
   constructor(private readonly db: Db) {
     this.columns = `id, sid, type, ${endUserBodySql(db.dialect)} AS body`;
+    this.sql = {
+      find: `SELECT ${this.columns} FROM end_users WHERE sid = ? AND account_sid = ?`,
+      update: `UPDATE end_users SET friendly_name = COALESCE(?, friendly_name), attributes = COALESCE(?, attributes),
+         date_updated = ? WHERE sid = ? AND account_sid = ? RETURNING ${this.columns}`,
+      insertOne: this.insertSql(1),
+    };
     this.pages = new KeysetPages(db, END_USERS_LIST, `id, ${endUserJsonSql(db.dialect)} AS json`);
     this.creates = db.groupsWrites ? undefined : new TurnBatcher((row) => this.insertOne(row), (rows) => this.insert(rows));
   }
@@ -61,29 +73,26 @@ export class EndUserStore {
   }
 
   private async insert(rows: readonly NewRow[]): Promise<EndUserRow[]> {
-    const values = rows.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ');
     const params = rows.flatMap(({ accountSid, user: u }) => [u.sid, accountSid, u.friendlyName, u.type, u.attributes, u.now, u.now]);
-    const inserted = await this.db.all<EndUserRow>(
-      `INSERT INTO end_users (sid, account_sid, friendly_name, type, attributes, date_created, date_updated)
-       VALUES ${values} RETURNING ${this.columns}`,
-      params,
-    );
+    const inserted = await this.db.all<EndUserRow>(rows.length === 1 ? this.sql.insertOne : this.insertSql(rows.length), params);
     // RETURNING's order is not promised: match each row to its request by SID.
     const bySid = new Map(inserted.map((row) => [row.sid, row]));
     return rows.flatMap(({ user }) => bySid.get(user.sid) ?? []);
   }
 
+  private insertSql(count: number): string {
+    const values = Array.from({ length: count }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', ');
+    return `INSERT INTO end_users (sid, account_sid, friendly_name, type, attributes, date_created, date_updated)
+       VALUES ${values} RETURNING ${this.columns}`;
+  }
+
   find(accountSid: string, sid: string): Promise<EndUserRow | undefined> {
-    return this.db.get<EndUserRow>(`SELECT ${this.columns} FROM end_users WHERE sid = ? AND account_sid = ?`, [sid, accountSid]);
+    return this.db.get<EndUserRow>(this.sql.find, [sid, accountSid]);
   }
 
   /** One statement, so racing updates each land whole: the last write wins. */
   update(accountSid: string, sid: string, changes: EndUserChanges): Promise<EndUserRow | undefined> {
-    return this.db.get<EndUserRow>(
-      `UPDATE end_users SET friendly_name = COALESCE(?, friendly_name), attributes = COALESCE(?, attributes),
-         date_updated = ? WHERE sid = ? AND account_sid = ? RETURNING ${this.columns}`,
-      [changes.friendlyName ?? null, changes.attributes ?? null, changes.now, sid, accountSid],
-    );
+    return this.db.get<EndUserRow>(this.sql.update, [changes.friendlyName ?? null, changes.attributes ?? null, changes.now, sid, accountSid]);
   }
 
   async delete(accountSid: string, sid: string): Promise<boolean> {
