@@ -20,6 +20,8 @@ export interface BenchOptions {
   pgUrl: string;
   /** Write a CPU profile of the server (node --cpu-prof) into bench/results/. */
   cpuProf: boolean;
+  /** Record the server with Linux perf (CPU time, every thread); the perf.data lands in bench/results/. */
+  perf: boolean;
   /** Skip the bare node:http and Fastify reference servers. */
   noReference: boolean;
   /** Runs again when other work on the machine disturbed a measurement. */
@@ -48,6 +50,8 @@ another process, and compares every figure with a bare node:http server on this 
                                    machine took >10% of its CPU meanwhile (default 2)
   --pg-url URL                     PostgreSQL (default $PG_TEST_URL or postgres://postgres@127.0.0.1:5432/test)
   --cpu-prof                       profile the server; the .cpuprofile lands in bench/results/
+  --perf                           record the server's CPU time with Linux perf (needs perf);
+                                   read it with \`perf report -i bench/results/….perf.data\`
   --store URL --token T            use a store seeded before with \`regcomp seed --token T\`, as it
                                    is (create, update and delete change it; it is kept)
 `;
@@ -68,6 +72,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'no-reference': { type: 'boolean', default: false },
       'pg-url': { type: 'string', default: process.env.PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
       'cpu-prof': { type: 'boolean', default: false },
+      perf: { type: 'boolean', default: false },
       retries: { type: 'string', default: '2' },
       store: { type: 'string' },
       token: { type: 'string' },
@@ -98,6 +103,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     scale: values.scale,
     pgUrl: values['pg-url'],
     cpuProf: values['cpu-prof'],
+    perf: values.perf,
     noReference: values['no-reference'],
     retries: whole('retries', values.retries, 0),
     store: undefined,

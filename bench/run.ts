@@ -4,6 +4,7 @@ import type { BenchRequest, LoadResult, LoadSpec } from './load.js';
 import { runLoad } from './load.js';
 import type { BackendName, BenchOptions, ScenarioName } from './options.js';
 import { parseOptions } from './options.js';
+import { PERF_NODE_ARGS, recordPerf } from './perf.js';
 import { waitForQuiet } from './cpu.js';
 import { killAll, projectRoot, resultsDir, startProcess } from './processes.js';
 import { startCommand } from './start-command.js';
@@ -128,8 +129,10 @@ async function suite(
       // The per-account rate limit is off: the load concentrates on a few accounts (10 with
       // --scale's small store), far beyond any one real account, to measure the server.
       { ...start.env, DATABASE_URL: store.serverUrl, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ACCOUNT_RATE_LIMIT: '0' },
-      [...start.nodeArgs, ...(options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${resultsDir}`] : [])],
+      [...start.nodeArgs, ...(options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${resultsDir}`] : []), ...(options.perf ? PERF_NODE_ARGS : [])],
     );
+    const perf = options.perf ? await recordPerf(server.pid, resultsDir, `${backend}-${shape.rows}`) : undefined;
+    if (perf) result.notes.push(`perf: ${path.relative(projectRoot, perf.file)} (perf report -i …; JIT symbols in /tmp/perf-${server.pid}.map)`);
     // A first page as the server sends it: node:http sends the same bytes for the list's reference.
     let page: { file: string; requests: BenchRequest[]; bytes: number } | undefined;
     const envText = Object.entries(start.env).map(([k, v]) => `${k}=${v} `).join('');
@@ -186,6 +189,7 @@ async function suite(
       }
       result.serverMemory = server.memory();
     } finally {
+      await perf?.stop();
       await server.stop();
     }
     for (const r of Object.values(result.scenarios)) delete r.created;
