@@ -109,7 +109,7 @@ describe('attributes sealed at rest (postgres)', () => {
     }
   });
 
-  test('rows in clear (written before sealing, or by `regcomp seed`) are sealed by the sweep; a retired key is swept away; export is in clear, import seals', async () => {
+  test('rows in clear (written before sealing) are sealed by the sweep; a retired key is swept away; export is in clear, import seals', async () => {
     const url = await postgres.fresh();
     const server = await startServer(url);
     try {

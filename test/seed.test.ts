@@ -6,6 +6,8 @@ import { promisify } from 'node:util';
 import { seedEndUsers } from '../src/resources/end-users/seed.js';
 import { seedDocuments } from '../src/resources/supporting-documents/seed.js';
 import { openAndMigrate } from '../src/store/open.js';
+import { resealStore } from '../src/store/pii-reseal.js';
+import { piiSealer } from '../src/store/pii-seal.js';
 import { backends } from './support/backends.js';
 import { projectRoot } from './support/paths.js';
 import { startServer } from './support/server.js';
@@ -21,6 +23,10 @@ for (const backend of backends) {
       const db = await openAndMigrate(url);
       // Small transactions and statements, so several of each (and a remainder) are exercised.
       const seeded = await seedEndUsers(db, { count: 130, accounts: 3, token: 'seed-test-token', chunkRows: 40, rowsPerStatement: 7 });
+      // Stored as the server stores them: sealed on PostgreSQL, so its first start has nothing to sweep.
+      const stored = await db.all<{ attributes: string }>('SELECT attributes FROM end_users');
+      assert.ok(stored.every((r) => r.attributes.startsWith(db.dialect === 'postgres' ? '"ps1.' : '{')), stored[0]?.attributes);
+      assert.equal(await resealStore(db, piiSealer(db.dialect)), 0);
       await db.close();
       assert.equal(seeded.accountSids.length, 3);
       assert.equal(seeded.token, 'seed-test-token');
@@ -62,6 +68,9 @@ for (const backend of backends) {
       const db = await openAndMigrate(url);
       const { accountSids } = await seedEndUsers(db, { count: 0, accounts: 3, token: 'seed-test-token' });
       assert.equal(await seedDocuments(db, accountSids, 7, { chunkRows: 3 }), 7);
+      const files = await db.all<{ bytes: Buffer }>('SELECT bytes FROM supporting_document_files');
+      assert.ok(files.every((f) => f.bytes.subarray(0, 4).toString('latin1') === (db.dialect === 'postgres' ? 'RCF1' : '%PDF')));
+      assert.equal(await resealStore(db, piiSealer(db.dialect)), 0);
       await db.close();
 
       const server = await startServer(url);

@@ -7,8 +7,8 @@ const SEALED_TABLES = ['end_users', 'supporting_documents'] as const;
 const SPAN = 5000;
 
 /**
- * Seals what is not sealed under the current key (attributes, then document files' chunks): rows from before sealing, rows `regcomp
- * seed` wrote, rows sealed under a key since retired (REGCOMP_SECRETS_KEY_PREVIOUS). Safe on
+ * Seals what is not sealed under the current key (attributes, then document files' chunks): rows from before sealing,
+ * rows sealed under a key since retired (REGCOMP_SECRETS_KEY_PREVIOUS). Safe on
  * a live store and with several instances at once: each row is rewritten only if it still
  * holds the text that was read (compare and set), so a concurrent update always wins.
  * Returns how many rows it sealed. The replaced text stays in PostgreSQL's dead tuples, WAL

@@ -1,6 +1,7 @@
 import { hashSecret, newAuthToken } from '../../accounts/secrets.js';
 import type { Db, SqlValue } from '../../store/db.js';
 import { insertRows } from '../../store/insert-rows.js';
+import { piiSealer } from '../../store/pii-seal.js';
 import { twilioDate } from '../../twilio/dates.js';
 import { newSid } from '../../twilio/sid.js';
 
@@ -49,6 +50,7 @@ const LOAD_SHAPE = {
 } as const;
 
 const END_USER_COLUMNS = ['sid', 'account_sid', 'friendly_name', 'type', 'attributes', 'date_created', 'date_updated'];
+const ATTRIBUTES = END_USER_COLUMNS.indexOf('attributes');
 const ACCOUNT_COLUMNS = ['sid', 'friendly_name', 'auth_token_hash', 'date_created', 'date_updated'];
 
 export async function seedEndUsers(db: Db, options: SeedOptions): Promise<SeedResult> {
@@ -69,6 +71,9 @@ export async function seedEndUsers(db: Db, options: SeedOptions): Promise<SeedRe
 
   // Creation times one second apart, ending now, in row (and so id) order.
   const firstCreated = Date.now() - count * 1000;
+  // Stored as the server stores them (sealed on PostgreSQL): a seeded store needs no sweep at
+  // its first start, which would otherwise rewrite every row while the store is in use.
+  const sealer = piiSealer(db.dialect);
   const generator = new EndUserGenerator();
   let done = 0;
   while (done < count) {
@@ -77,7 +82,9 @@ export async function seedEndUsers(db: Db, options: SeedOptions): Promise<SeedRe
     for (let i = 0; i < n; i++) {
       const index = done + i;
       const date = twilioDate(new Date(firstCreated + index * 1000));
-      rows[i] = generator.row(accountSids[index % accounts]!, date);
+      const row = generator.row(accountSids[index % accounts]!, date);
+      row[ATTRIBUTES] = sealer.seal(row[ATTRIBUTES] as string);
+      rows[i] = row;
     }
     await insertRows(db, 'end_users', END_USER_COLUMNS, rows, rowsPerStatement, chunkRows);
     done += n;

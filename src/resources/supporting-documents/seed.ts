@@ -1,5 +1,6 @@
 import type { Db, SqlValue } from '../../store/db.js';
 import { insertRows } from '../../store/insert-rows.js';
+import { piiSealer } from '../../store/pii-seal.js';
 import { twilioDate } from '../../twilio/dates.js';
 import { newSid } from '../../twilio/sid.js';
 import { minimalPdf } from './pdf.js';
@@ -34,6 +35,8 @@ export async function seedDocuments(db: Db, accountSids: readonly string[], coun
   if (count > 0 && accountSids.length === 0) throw new RangeError('documents need at least one account');
   const chunkRows = options.chunkRows ?? 2000;
   const firstCreated = Date.now() - count * 1000;
+  // Sealed as the server stores them (on PostgreSQL; see seedEndUsers).
+  const sealer = piiSealer(db.dialect);
   let done = 0;
   while (done < count) {
     const n = Math.min(chunkRows, count - done);
@@ -45,9 +48,9 @@ export async function seedDocuments(db: Db, accountSids: readonly string[], coun
       const sid = newSid('RD');
       const date = twilioDate(new Date(firstCreated + index * 1000));
       const pdf = minimalPdf(`${kind.name} ${index + 1}`);
-      const attributes = JSON.stringify(kind.attributes(index + 1));
+      const attributes = sealer.seal(JSON.stringify(kind.attributes(index + 1)));
       documents.push([sid, accountSids[index % accountSids.length]!, `${kind.name} ${index + 1}`, kind.type, attributes, 'application/pdf', pdf.length, 'draft', date, date]);
-      files.push([sid, 1, pdf]);
+      files.push([sid, 1, sealer.sealBytes(pdf)]);
     }
     // Parents first; each insert is its own transaction, and files follow their documents.
     await insertRows(db, 'supporting_documents', DOCUMENT_COLUMNS, documents, 1, n);
