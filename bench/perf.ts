@@ -24,11 +24,16 @@ export function recordPerf(pid: number, resultsDir: string, label: string): Prom
   const exited = new Promise<number | null>((resolve) => perf.once('exit', resolve));
   return new Promise((resolve, reject) => {
     perf.once('error', (err) => reject(new Error(`--perf needs Linux perf (Debian: linux-perf): ${err.message}`)));
-    // perf prints nothing once attached; give it a moment, then fail fast if it exited.
-    const settle = setTimeout(() => {
-      if (perf.exitCode !== null) reject(new Error(`perf record exited: ${errors.trim()}`));
-      else resolve({ file, stop: async () => void (perf.kill('SIGINT'), await exited) });
-    }, 500);
-    perf.once('exit', () => clearTimeout(settle));
+    // perf prints nothing once attached: still running after a moment means it is recording.
+    const settle = setTimeout(() => resolve({ file, stop }), 500);
+    perf.once('exit', (code) => {
+      clearTimeout(settle);
+      reject(new Error(`perf record exited (${code}): ${errors.trim()}`));
+    });
   });
+
+  async function stop(): Promise<void> {
+    perf.kill('SIGINT');
+    await exited;
+  }
 }

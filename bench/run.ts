@@ -4,6 +4,7 @@ import type { BenchRequest, LoadResult, LoadSpec } from './load.js';
 import { runLoad } from './load.js';
 import type { BackendName, BenchOptions, ScenarioName } from './options.js';
 import { parseOptions } from './options.js';
+import type { PerfRecording } from './perf.js';
 import { PERF_NODE_ARGS, recordPerf } from './perf.js';
 import { waitForQuiet } from './cpu.js';
 import { killAll, projectRoot, resultsDir, startProcess } from './processes.js';
@@ -131,13 +132,16 @@ async function suite(
       { ...start.env, DATABASE_URL: store.serverUrl, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ACCOUNT_RATE_LIMIT: '0' },
       [...start.nodeArgs, ...(options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${resultsDir}`] : []), ...(options.perf ? PERF_NODE_ARGS : [])],
     );
-    const perf = options.perf ? await recordPerf(server.pid, resultsDir, `${backend}-${shape.rows}`) : undefined;
-    if (perf) result.notes.push(`perf: ${path.relative(projectRoot, perf.file)} (perf report -i …; JIT symbols in /tmp/perf-${server.pid}.map)`);
+    let perf: PerfRecording | undefined;
     // A first page as the server sends it: node:http sends the same bytes for the list's reference.
     let page: { file: string; requests: BenchRequest[]; bytes: number } | undefined;
     const envText = Object.entries(start.env).map(([k, v]) => `${k}=${v} `).join('');
     result.notes.push(`server: ${envText}node ${[...start.nodeArgs, start.script].join(' ')} (as npm start runs it), ACCOUNT_RATE_LIMIT=0`);
     try {
+      if (options.perf) {
+        perf = await recordPerf(server.pid, resultsDir, `${backend}-${shape.rows}`);
+        result.notes.push(`perf: ${path.relative(projectRoot, perf.file)} (perf report -i …; JIT symbols in /tmp/perf-${server.pid}.map)`);
+      }
       await warmCredentials(server.origin, loadAccounts, token);
       const origin = server.origin;
       const run = async (name: ScenarioName, spec: Omit<LoadSpec, keyof typeof base | 'origin'>) => {

@@ -33,7 +33,7 @@ const MAX_KEY = Number.MAX_SAFE_INTEGER;
  * bound (its plan may depend on the value), so every page parsed and planned its query again
  * (~6 % of a page's CPU under load). An expression is not planned on: prepared once.
  */
-export function limitClause(dialect: Db['dialect']): string {
+function limitClause(dialect: Db['dialect']): string {
   return dialect === 'sqlite' ? 'LIMIT CAST(? AS INTEGER)' : 'LIMIT ?';
 }
 
