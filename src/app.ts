@@ -22,6 +22,9 @@ import { loadCatalogues } from './resources/catalogues.js';
 import { evaluationJudge } from './resources/evaluations/evaluate-bundle.js';
 import { resources } from './resources/index.js';
 import type { Db } from './store/db.js';
+import { listedTables } from './store/migrations.js';
+import type { PageCache } from './list-cache/index.js';
+import { forgetPagesOnWrite, openListPages } from './list-cache/index.js';
 import { StorageHealth } from './store/storage-full.js';
 import { Authenticator } from './twilio/auth.js';
 import { registerErrorHandling } from './twilio/error-handler.js';
@@ -71,7 +74,14 @@ export async function buildApp({ config, db, logger = false, clock: givenClock =
   const storage = new StorageHealth();
   registerErrorHandling(app, { onStorageFull: () => storage.markFull() });
   await registerReference(app, config); // first: it documents the routes registered after it
-  if (config.metrics) registerMetrics(app);
+  const pages = await openListPages(db, listedTables(), { maxBytes: config.listCacheBytes, ttlMs: config.listCacheTtlMs });
+  if (pages) {
+    app.addHook('onClose', (_app, done) => {
+      pages.cache.close();
+      done();
+    });
+  }
+  if (config.metrics) registerMetrics(app, pages?.cache);
 
   // Before anything draws a SID: a deterministic run installs its seeded stream.
   const deterministic = config.deterministic && (await startDeterministicRun(db, config.deterministic));
@@ -113,10 +123,12 @@ export async function buildApp({ config, db, logger = false, clock: givenClock =
       limitAccount(request.accountSid);
       limitReads(request.accountSid, request, reply);
     });
+    // The pages of an account this instance writes to go at once (with what they hold of it).
+    if (pages) scope.addHook('onResponse', forgetPagesOnWrite(pages.cache));
     register(scope);
     done();
   };
-  const context = { db, tokens, config, catalogues, now, origin, reviews: background.reviews };
+  const context = { db, tokens, config, catalogues, now, origin, reviews: background.reviews, pages };
   await app.register(
     authenticated((api) => {
       faults.inject(api);
@@ -136,6 +148,7 @@ export async function buildApp({ config, db, logger = false, clock: givenClock =
   );
   await registerConsole(app);
   app.decorate('background', background);
+  app.decorate('listCache', pages?.cache);
   app.decorate('deterministicRun', deterministic);
   return app;
 }
@@ -144,6 +157,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The review lifecycle and callback delivery of this instance. */
     background: Background;
+    /** This instance's rendered list pages; undefined when LIST_CACHE_BYTES is 0. */
+    listCache: PageCache | undefined;
     /** This app's deterministic run, announced at start-up; undefined when the mode is off. */
     deterministicRun: DeterministicRun | undefined;
   }

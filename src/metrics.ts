@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { PageCache } from './list-cache/index.js';
 
 /**
  * Prometheus metrics at GET /metrics: requests by route pattern (never the concrete URL, so
  * no SID or token becomes a label), status and duration, plus Node's process metrics.
  */
-export function registerMetrics(app: FastifyInstance): void {
+export function registerMetrics(app: FastifyInstance, listCache?: PageCache): void {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'regcomp_' });
   const requests = new Counter({
@@ -21,6 +22,20 @@ export function registerMetrics(app: FastifyInstance): void {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
+
+  if (listCache) {
+    new Counter({
+      name: 'regcomp_list_pages_total',
+      help: 'List pages of cacheable lists: sent again from the list cache (hit) or rendered (miss)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc({ outcome: 'hit' }, listCache.hits);
+        this.inc({ outcome: 'miss' }, listCache.misses);
+      },
+    });
+  }
 
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';

@@ -22,8 +22,11 @@ const OWNED: readonly (readonly [table: string, where: string])[] = [
 /** The tables a wipe empties of the account's rows, in the order it does. */
 export const WIPED_TABLES: readonly string[] = OWNED.map(([table]) => table);
 
-/** Tables with an account_sid that a wipe keeps: the account itself and its credentials. */
-export const KEPT_TABLES: readonly string[] = ['accounts', 'api_keys'];
+/**
+ * Tables with an account_sid that a wipe keeps: the account itself and its credentials, and
+ * its data version (src/list-cache: a version must never come back, and holds no data).
+ */
+export const KEPT_TABLES: readonly string[] = ['accounts', 'api_keys', 'account_versions'];
 
 export type WipeCounts = Record<string, number>;
 

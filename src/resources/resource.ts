@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
+import type { ListPages } from '../list-cache/index.js';
 import type { Reviews } from '../lifecycle/review.js';
 import type { KeysetTable } from '../store/keyset.js';
 import type { Db, Migration } from '../store/db.js';
@@ -19,6 +20,8 @@ export interface ResourceContext {
   origin: (request: FastifyRequest) => string;
   /** The review lifecycle: status changes with their scheduled steps and callbacks. */
   reviews: Reviews;
+  /** Rendered list pages to reuse (src/list-cache); absent when LIST_CACHE_BYTES is 0. */
+  pages?: ListPages;
 }
 
 /**

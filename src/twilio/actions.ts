@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
+import type { ListPages } from '../list-cache/index.js';
 import type { ListSpec } from './list.js';
 import { sendList } from './list.js';
 import type { PageTokens } from './paging.js';
@@ -32,6 +33,8 @@ export interface Actions {
 
 export interface ActionContext {
   tokens: PageTokens;
+  /** Rendered pages to reuse (src/list-cache); absent when LIST_CACHE_BYTES is 0. */
+  pages?: ListPages;
   origin: (request: FastifyRequest) => string;
   config: { pageMaxBytes: number };
 }
@@ -74,7 +77,7 @@ export function registerActions(app: FastifyInstance, context: ActionContext, ac
     onList.push('GET');
     route('GET', path, { action: 'list', sidPrefix }, (request, reply) => {
       checkParents(request);
-      const listContext = { tokens: context.tokens, origin: context.origin(request), maxBytes: context.config.pageMaxBytes };
+      const listContext = { tokens: context.tokens, origin: context.origin(request), maxBytes: context.config.pageMaxBytes, pages: context.pages };
       return list(request, (spec) => sendList(request, reply, listContext, spec));
     });
   }

@@ -64,6 +64,7 @@ export const bundleCopies: Resource = {
           path: `${BUNDLES_PATH}/${sourceSid(request)}/Copies`,
           key: 'results',
           keyOf: (row) => row.id,
+          reads: COPIES_LIST,
           read: (query) => pages.read([request.accountSid, sourceSid(request)], query),
           json: (row) => JSON.stringify(bundleCopyFields(row)),
         });

@@ -10,7 +10,7 @@ import type { BundleRow } from './bundle.js';
 import { CLIENT_TRANSITIONS, DELETABLE } from './bundle.js';
 import { bundleListQuery } from './filters.js';
 import { createParams, updateParams } from './params.js';
-import { BundleStore } from './store.js';
+import { BUNDLE_LISTS, BundleStore } from './store.js';
 import { BUNDLES_PATH, bundleJson } from './view.js';
 
 export function registerBundleRoutes(app: FastifyInstance, context: ResourceContext): void {
@@ -44,6 +44,7 @@ export function registerBundleRoutes(app: FastifyInstance, context: ResourceCont
         filters: list.filters,
         keyOf: (row) => row.id,
         ...(sortColumn === undefined ? {} : { sortOf: (row: BundleRow) => row[sortColumn] }),
+        reads: BUNDLE_LISTS[list.sortBy],
         read: (query) => store.page(request.accountSid, query, list),
         json: bundleJson,
       });

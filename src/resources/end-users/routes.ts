@@ -9,6 +9,7 @@ import type { ResourceContext } from '../resource.js';
 import { checkAttributesFor, createParams, endUserRules, updateParams } from './params.js';
 import { endUserStore } from './sealed-store.js';
 import type { EndUserPageRow } from './store.js';
+import { END_USERS_LIST } from './store.js';
 import { END_USERS_PATH, endUserJson, endUserUrlPrefix } from './view.js';
 
 export function registerEndUserRoutes(app: FastifyInstance, context: ResourceContext): void {
@@ -31,6 +32,7 @@ export function registerEndUserRoutes(app: FastifyInstance, context: ResourceCon
         path: END_USERS_PATH,
         key: 'results',
         keyOf: (row) => row.id,
+        reads: END_USERS_LIST,
         read: (query) => store.page(request.accountSid, query, urlPrefix),
         json: (row) => row.json,
       });

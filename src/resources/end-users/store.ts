@@ -73,7 +73,10 @@ export class EndUserStore {
   }
 
   private async insert(rows: readonly NewRow[]): Promise<EndUserRow[]> {
-    const params = rows.flatMap(({ accountSid, user: u }) => [u.sid, accountSid, u.friendlyName, u.type, u.attributes, u.now, u.now]);
+    // In account order: each row's account version is locked at COMMIT in row order
+    // (src/list-cache), so two instances' batches lock them in one order and cannot deadlock.
+    const ordered = rows.length === 1 ? rows : [...rows].sort((x, y) => (x.accountSid < y.accountSid ? -1 : x.accountSid > y.accountSid ? 1 : 0));
+    const params = ordered.flatMap(({ accountSid, user: u }) => [u.sid, accountSid, u.friendlyName, u.type, u.attributes, u.now, u.now]);
     const inserted = await this.db.all<EndUserRow>(rows.length === 1 ? this.sql.insertOne : this.insertSql(rows.length), params);
     // RETURNING's order is not promised: match each row to its request by SID.
     const bySid = new Map(inserted.map((row) => [row.sid, row]));

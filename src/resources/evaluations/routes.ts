@@ -4,7 +4,7 @@ import { notFound } from '../../twilio/reply.js';
 import { newSid } from '../../twilio/sid.js';
 import type { ResourceContext } from '../resource.js';
 import { evaluateBundle } from './evaluate-bundle.js';
-import { EvaluationStore } from './store.js';
+import { EVALUATIONS_LIST, EvaluationStore } from './store.js';
 import { evaluationJson, evaluationsPath } from './view.js';
 
 export function registerEvaluationRoutes(app: FastifyInstance, context: ResourceContext): void {
@@ -53,6 +53,7 @@ export function registerEvaluationRoutes(app: FastifyInstance, context: Resource
         path: evaluationsPath(target.sid),
         key: 'results',
         keyOf: (row) => row.id,
+        reads: EVALUATIONS_LIST,
         read: (query) => store.page(request.accountSid, target.sid, query),
         json: evaluationJson,
       });

@@ -7,7 +7,7 @@ import { notFound } from '../../twilio/reply.js';
 import { isSid, newSid } from '../../twilio/sid.js';
 import type { ResourceContext } from '../resource.js';
 import type { ObjectPrefix } from './store.js';
-import { AssignmentStore } from './store.js';
+import { AssignmentStore, ITEM_ASSIGNMENTS_LIST } from './store.js';
 import { assignmentJson, assignmentsPath } from './view.js';
 
 const PARENTS = { bundleSid: 'BU' } as const;
@@ -56,6 +56,7 @@ export function registerItemAssignmentRoutes(app: FastifyInstance, context: Reso
         path: assignmentsPath(bundleSid),
         key: 'results',
         keyOf: (row) => row.id,
+        reads: ITEM_ASSIGNMENTS_LIST,
         read: (query) => store.page(request.accountSid, bundleSid, query),
         json: assignmentJson,
       });

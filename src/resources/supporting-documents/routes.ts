@@ -11,6 +11,7 @@ import { registerDownload } from './download.js';
 import { checkAttributesFor, createParams, documentRules, updateParams } from './params.js';
 import { registerSweeps } from './sweep.js';
 import { documentStore, uploadStaging } from './sealed-store.js';
+import { SUPPORTING_DOCUMENTS_LIST } from './store.js';
 import { receiveUpload } from './upload.js';
 import type { UploadLimits } from './upload.js';
 import type { DocumentRow } from './view.js';
@@ -66,6 +67,7 @@ function registerRoutes(app: FastifyInstance, context: ResourceContext): void {
         path: SUPPORTING_DOCUMENTS_PATH,
         key: 'results',
         keyOf: (row) => row.id,
+        reads: SUPPORTING_DOCUMENTS_LIST,
         read: (query) => store.page(request.accountSid, query),
         json: documentJson,
       }),
