@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 
 export type BackendName = 'sqlite' | 'postgres';
 
-export const SCENARIOS = ['fetch', 'create', 'update', 'delete', 'list', 'deep', 'bundle-fetch', 'assign', 'evaluate'] as const;
+export const SCENARIOS = ['fetch', 'create', 'update', 'delete', 'list', 'deep', 'list-miss', 'bundle-fetch', 'assign', 'evaluate'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {

@@ -19,6 +19,8 @@ import {
   makeBundles,
   deepRequests,
   deleteRequests,
+  everyPageRequests,
+  listCacheCounts,
   fetchRequests,
   listRequests,
   updateRequests,
@@ -30,6 +32,8 @@ import { createStore, existingStore, readSeeded, seedStore, shuffle } from './st
 /** End users sampled for fetch and update; each is requested many times over a run. */
 const SAMPLE = 10_000;
 const PAGE_SIZE = 50;
+/** What the every-page scenario's pages add up to at least: 4× the default list cache. */
+const EVERY_PAGE_BYTES = 32 * 2 ** 20;
 /** The small store of `--scale`: same rows per account as the default large one. */
 const SMALL = { rows: 10_000, accounts: 10 };
 /** Other work above this share of the machine's CPU during a measurement disturbs it. */
@@ -147,13 +151,20 @@ async function suite(
       const run = async (name: ScenarioName, spec: Omit<LoadSpec, keyof typeof base | 'origin'>) => {
         if (!scenarios.includes(name)) return;
         const pids = async () => [server.pid, ...(await store.serverBackendPids())];
+        const cacheBefore = await listCacheCounts(origin);
         result.scenarios[name] = await measure(name, { origin, ...spec }, pids);
+        const cacheAfter = await listCacheCounts(origin);
+        if (cacheBefore && cacheAfter && cacheAfter.hits + cacheAfter.misses > cacheBefore.hits + cacheBefore.misses) {
+          const hits = cacheAfter.hits - cacheBefore.hits;
+          const misses = cacheAfter.misses - cacheBefore.misses;
+          result.notes.push(`${name}: list cache ${hits.toLocaleString('en-US')} pages sent again, ${misses.toLocaleString('en-US')} rendered (${((100 * hits) / (hits + misses)).toFixed(1)} % hits)`);
+        }
       };
       // Reads first, then creates, then deletes (which remove rows the reads would use).
       await run('fetch', { requests: fetchRequests(sample, token), mode: 'rotate' });
       await run('update', { requests: updateRequests(sample, token), mode: 'rotate' });
       await run('list', { requests: listRequests(loadAccounts, token), mode: 'rotate' });
-      if (withRefs && (scenarios.includes('list') || scenarios.includes('deep'))) {
+      if (withRefs && ['list', 'deep', 'list-miss'].some((s) => scenarios.includes(s as ScenarioName))) {
         page = await savePage(server.origin, listRequests(loadAccounts, token), path.join(resultsDir, `page-${backend}.json`));
       }
       if (scenarios.includes('deep')) {
@@ -163,6 +174,11 @@ async function suite(
         const deep = await deepRequests(origin, walked, token, depth);
         result.notes.push(`deep page: page ${depth} of ~${Math.ceil(rowsPerAccount / PAGE_SIZE)} (${PAGE_SIZE} per page), reached by following next_page_url, on ${walked.length} accounts`);
         await run('deep', { requests: deep, mode: 'rotate' });
+      }
+      if (scenarios.includes('list-miss')) {
+        const every = await everyPageRequests(origin, loadAccounts, token, EVERY_PAGE_BYTES);
+        result.notes.push(`every page in turn: ${every.length} pages of ${PAGE_SIZE} (≥ ${EVERY_PAGE_BYTES / 2 ** 20} MB, 4× the default LIST_CACHE_BYTES), cycled through`);
+        await run('list-miss', { requests: every, mode: 'rotate' });
       }
       if (scenarios.some((s) => ['bundle-fetch', 'assign', 'evaluate'].includes(s))) {
         const bundles = await makeBundles(origin, loadAccounts, token, 5);

@@ -75,6 +75,38 @@ export async function deepRequests(origin: string, accounts: readonly string[], 
   return requests;
 }
 
+/**
+ * Every page of each account's list, in turn, until they hold `minBytes` (several times the
+ * server's list cache): cycled through, each page has left the cache before it is asked again,
+ * so every one is rendered. Reached by following next_page_url, as a client does.
+ */
+export async function everyPageRequests(origin: string, accounts: readonly string[], token: string, minBytes: number): Promise<BenchRequest[]> {
+  const requests: BenchRequest[] = [];
+  let bytes = 0;
+  for (const account of accounts) {
+    const headers = { authorization: basicAuth(account, token) };
+    for (let path: string | undefined = `${API}?PageSize=50`; path !== undefined && bytes < minBytes; ) {
+      const response = await fetch(origin + path, { headers });
+      if (response.status !== 200) throw new Error(`walking pages: ${response.status} ${await response.text()}`);
+      const text = await response.text();
+      bytes += Buffer.byteLength(text);
+      requests.push({ method: 'GET', path, headers });
+      const next = (JSON.parse(text) as { meta: { next_page_url: string | null } }).meta.next_page_url;
+      path = next ? new URL(next).pathname + new URL(next).search : undefined;
+    }
+  }
+  return requests;
+}
+
+/** Pages the server sent again from its list cache, and pages it rendered, so far (its /metrics). */
+export async function listCacheCounts(origin: string): Promise<{ hits: number; misses: number } | undefined> {
+  const text = await (await fetch(`${origin}/metrics`)).text();
+  const count = (outcome: string) => new RegExp(`^regcomp_list_pages_total\\{outcome="${outcome}"\\} (\\d+)$`, 'm').exec(text)?.[1];
+  const hits = count('hit');
+  const misses = count('miss');
+  return hits === undefined || misses === undefined ? undefined : { hits: Number(hits), misses: Number(misses) };
+}
+
 /** One request per account, a few at a time: each account's first request costs a scrypt check. */
 export async function warmCredentials(origin: string, accounts: readonly string[], token: string): Promise<void> {
   const queue = [...accounts];
