@@ -59,8 +59,8 @@ export async function sendList<T>(request: FastifyRequest, reply: FastifyReply, 
   const bytes = pages.cache.get(key, version);
   if (bytes) return reply.code(200).type(JSON_TYPE).send(bytes);
   const body = await renderPage(context, spec, scope, filters, pageRequest);
-  pages.cache.set(key, request.accountSid, version, body);
-  return sendJson(reply, 200, body);
+  const kept = pages.cache.offer(key, request.accountSid, version, body);
+  return kept ? reply.code(200).type(JSON_TYPE).send(kept) : sendJson(reply, 200, body);
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
