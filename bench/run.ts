@@ -32,7 +32,7 @@ import { createStore, existingStore, readSeeded, seedStore, shuffle } from './st
 /** End users sampled for fetch and update; each is requested many times over a run. */
 const SAMPLE = 10_000;
 const PAGE_SIZE = 50;
-/** What the every-page scenario's pages add up to at least: 4× the default list cache. */
+/** What the every-page scenario's pages add up to at least: 8× the default list cache. */
 const EVERY_PAGE_BYTES = 32 * 2 ** 20;
 /** The small store of `--scale`: same rows per account as the default large one. */
 const SMALL = { rows: 10_000, accounts: 10 };
@@ -177,7 +177,7 @@ async function suite(
       }
       if (scenarios.includes('list-miss')) {
         const every = await everyPageRequests(origin, loadAccounts, token, EVERY_PAGE_BYTES);
-        result.notes.push(`every page in turn: ${every.length} pages of ${PAGE_SIZE} (≥ ${EVERY_PAGE_BYTES / 2 ** 20} MB, 4× the default LIST_CACHE_BYTES), cycled through`);
+        result.notes.push(`every page in turn: ${every.length} pages of ${PAGE_SIZE} (≥ ${EVERY_PAGE_BYTES / 2 ** 20} MB, 8× the default LIST_CACHE_BYTES), cycled through`);
         await run('list-miss', { requests: every, mode: 'rotate' });
       }
       if (scenarios.some((s) => ['bundle-fetch', 'assign', 'evaluate'].includes(s))) {

@@ -127,7 +127,7 @@ export function loadConfig(env: Env = process.env): Config {
     pgStatementTimeoutMs: integer(env, 'PG_STATEMENT_TIMEOUT_MS', 10_000, 100, 600_000),
     bodyLimitBytes: 1024 * 1024,
     pageMaxBytes: integer(env, 'LIST_PAGE_MAX_BYTES', 4 * 1024 * 1024, 64 * 1024, 256 * 1024 * 1024),
-    listCacheBytes: integer(env, 'LIST_CACHE_BYTES', 8 * 1024 * 1024, 0, 1024 * 1024 * 1024),
+    listCacheBytes: integer(env, 'LIST_CACHE_BYTES', 4 * 1024 * 1024, 0, 1024 * 1024 * 1024),
     listCacheTtlMs: integer(env, 'LIST_CACHE_TTL_MS', 60_000, 1000, 3_600_000),
     uploadMaxBytes: integer(env, 'UPLOAD_MAX_BYTES', 10 * 1024 * 1024, 1, 1024 * 1024 * 1024),
     uploadIdleTimeoutMs: integer(env, 'UPLOAD_IDLE_TIMEOUT_MS', 30_000, 100, 600_000),
