@@ -14,7 +14,7 @@ export interface ServedProcess {
   origin: string;
   pid: number;
   /** Resident and peak resident memory now, in MiB (Linux; null elsewhere). */
-  memory(): { rssMb: number; peakRssMb: number } | null;
+  memory(): ProcessMemory | null;
   stop(): Promise<void>;
 }
 
@@ -70,11 +70,19 @@ export function startProcess(script: string, args: string[], env: Record<string,
   });
 }
 
-function readMemory(pid: number): { rssMb: number; peakRssMb: number } | null {
+export interface ProcessMemory {
+  rssMb: number;
+  peakRssMb: number;
+  /** Of the RSS: anonymous memory (heaps, buffers), and file pages mapped (Node's own code). */
+  anonMb: number;
+  fileMb: number;
+}
+
+function readMemory(pid: number): ProcessMemory | null {
   try {
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-    return { rssMb: kb('VmRSS') / 1024, peakRssMb: kb('VmHWM') / 1024 };
+    return { rssMb: kb('VmRSS') / 1024, peakRssMb: kb('VmHWM') / 1024, anonMb: kb('RssAnon') / 1024, fileMb: kb('RssFile') / 1024 };
   } catch {
     return null;
   }

@@ -4,7 +4,9 @@ import path from 'node:path';
 import type { LoadResult } from './load.js';
 import type { BackendName, BenchOptions, ScenarioName } from './options.js';
 import { SCENARIOS } from './options.js';
+import type { ProcessMemory } from './processes.js';
 import { resultsDir } from './processes.js';
+import type { HeapFigures } from './scenarios.js';
 
 export interface SuiteResult {
   backend: BackendName;
@@ -19,7 +21,7 @@ export interface SuiteResult {
   reference: { httpBefore?: LoadResult; fastify?: LoadResult; httpAfter?: LoadResult; page?: LoadResult; pageBytes?: number };
   scenarios: Partial<Record<ScenarioName, LoadResult>>;
   /** Server memory after the last scenario. */
-  serverMemory: { rssMb: number; peakRssMb: number } | null;
+  serverMemory: (ProcessMemory & { heap?: HeapFigures }) | null;
   /** Rows in the delete pool and the depth of the deep page, for the record. */
   notes: string[];
 }
@@ -193,7 +195,7 @@ export function formatSuite(suite: SuiteResult, options: BenchOptions): string {
   if (suite.reference.pageBytes !== undefined) row(`node:http, ${(suite.reference.pageBytes / 1024).toFixed(0)} KB page`, suite.reference.page);
   for (const s of SCENARIOS) row(LABELS[s], suite.scenarios[s], referenceCpuUs(suite, s));
   if (suite.serverMemory) {
-    lines.push(`  server memory after the run: RSS ${suite.serverMemory.rssMb.toFixed(0)} MB (peak ${suite.serverMemory.peakRssMb.toFixed(0)} MB)`);
+    lines.push(`  server memory after the run: ${memoryLine(suite.serverMemory)}`);
   }
   for (const note of suite.notes) lines.push(`  ${note}`);
   if (ref) lines.push(`  × http: req/s over the better node:http run (${int(ref)} req/s)`);
@@ -244,4 +246,14 @@ export function writeResults(record: unknown, backends: readonly string[]): stri
   const file = path.join(resultsDir, `${stamp}-${backends.join('-')}.json`);
   fs.writeFileSync(file, JSON.stringify(record, null, 2) + '\n');
   return file;
+}
+
+function memoryLine(m: ProcessMemory & { heap?: HeapFigures }): string {
+  const mb = (n: number) => `${n.toFixed(0)} MB`;
+  const parts = [`RSS ${mb(m.rssMb)} (peak ${mb(m.peakRssMb)}): ${mb(m.anonMb)} anonymous, ${mb(m.fileMb)} of files (Node's code)`];
+  if (m.heap) {
+    const cache = Number.isNaN(m.heap.listCacheMb) ? 'list cache off' : `list cache ${m.heap.listCacheMb.toFixed(1)} MB`;
+    parts.push(`V8 heap ${mb(m.heap.heapTotalMb)} (${mb(m.heap.heapUsedMb)} used), outside it ${mb(m.heap.externalMb)}, ${cache}`);
+  }
+  return parts.join('; ');
 }

@@ -20,6 +20,7 @@ import {
   deepRequests,
   deleteRequests,
   everyPageRequests,
+  heapFigures,
   listCacheCounts,
   fetchRequests,
   listRequests,
@@ -207,7 +208,9 @@ async function suite(
           mode: 'partition',
         });
       }
-      result.serverMemory = server.memory();
+      const memory = server.memory();
+      const heap = await heapFigures(origin);
+      result.serverMemory = memory && (heap ? { ...memory, heap } : memory);
     } finally {
       await perf?.stop();
       await server.stop();

@@ -107,6 +107,31 @@ export async function listCacheCounts(origin: string): Promise<{ hits: number; m
   return hits === undefined || misses === undefined ? undefined : { hits: Number(hits), misses: Number(misses) };
 }
 
+/** What the server's /metrics says of its memory, in MiB (V8's heap, memory outside it, the list cache). */
+export async function heapFigures(origin: string): Promise<HeapFigures | undefined> {
+  const text = await (await fetch(`${origin}/metrics`)).text();
+  const mb = (name: string) => {
+    const value = new RegExp(`^regcomp_${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1];
+    return value === undefined ? NaN : Number(value) / 2 ** 20;
+  };
+  const figures = {
+    heapTotalMb: mb('nodejs_heap_size_total_bytes'),
+    heapUsedMb: mb('nodejs_heap_size_used_bytes'),
+    externalMb: mb('nodejs_external_memory_bytes'),
+    listCacheMb: mb('list_cache_bytes'),
+  };
+  return Number.isNaN(figures.heapTotalMb) ? undefined : figures;
+}
+
+export interface HeapFigures {
+  heapTotalMb: number;
+  heapUsedMb: number;
+  /** Buffers and other memory V8 is told of (the list cache's pages among them). */
+  externalMb: number;
+  /** NaN when the list cache is off. */
+  listCacheMb: number;
+}
+
 /** One request per account, a few at a time: each account's first request costs a scrypt check. */
 export async function warmCredentials(origin: string, accounts: readonly string[], token: string): Promise<void> {
   const queue = [...accounts];

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { PageCache } from './list-cache/index.js';
 
 /**
@@ -33,6 +33,14 @@ export function registerMetrics(app: FastifyInstance, listCache?: PageCache): vo
         this.reset();
         this.inc({ outcome: 'hit' }, listCache.hits);
         this.inc({ outcome: 'miss' }, listCache.misses);
+      },
+    });
+    new Gauge({
+      name: 'regcomp_list_cache_bytes',
+      help: 'Bytes of rendered list pages this instance holds (bounded by LIST_CACHE_BYTES)',
+      registers: [registry],
+      collect() {
+        this.set(listCache.bytes);
       },
     });
   }

@@ -162,22 +162,27 @@ describe('list cache settings', () => {
       await create(server, 'uncached');
       assert.deepEqual(await names(server), ['uncached']);
       const metrics = await (await fetch(`${server.origin}/metrics`)).text();
-      assert.doesNotMatch(metrics, /regcomp_list_pages_total/);
+      assert.doesNotMatch(metrics, /regcomp_list_pages_total|regcomp_list_cache_bytes/);
     } finally {
       await server.close();
     }
   });
 
-  test('the metrics count pages sent again and pages rendered', async () => {
+  test('the metrics count pages sent again and pages rendered, and the bytes held', async () => {
     const server = await startServer(await sqlite.fresh());
     try {
+      const metricsText = async () => (await fetch(`${server.origin}/metrics`)).text();
+      assert.match(await metricsText(), /regcomp_list_cache_bytes 0\n/);
       await text(server, END_USERS);
       await text(server, END_USERS);
-      await text(server, END_USERS);
-      const metrics = await (await fetch(`${server.origin}/metrics`)).text();
+      const page = await text(server, END_USERS);
+      const metrics = await metricsText();
       // Rendered twice (the second time kept), then sent again.
       assert.match(metrics, /regcomp_list_pages_total\{outcome="hit"\} 1\n/);
       assert.match(metrics, /regcomp_list_pages_total\{outcome="miss"\} 2\n/);
+      // The page's bytes and its key: more than the body, far less than two of it.
+      const held = Number(/regcomp_list_cache_bytes (\d+)\n/.exec(metrics)?.[1]);
+      assert.ok(held > Buffer.byteLength(page) && held < 2 * Buffer.byteLength(page), `${held} bytes held for a ${Buffer.byteLength(page)}-byte page`);
     } finally {
       await server.close();
     }

@@ -94,6 +94,11 @@ export class PageCache {
     return this.pages.size;
   }
 
+  /** Bytes the kept pages hold (bodies and keys), as the byte bound counts them. */
+  get bytes(): number {
+    return this.pages.calculatedSize;
+  }
+
   /** Whether any page held contains `text` (tests: deleted personal data is gone). */
   holds(text: string): boolean {
     for (const page of this.pages.values()) if (page.body.includes(text)) return true;
