@@ -21,10 +21,13 @@ export interface SuiteResult {
   reference: { httpBefore?: LoadResult; fastify?: LoadResult; httpAfter?: LoadResult; page?: LoadResult; pageBytes?: number };
   scenarios: Partial<Record<ScenarioName, LoadResult>>;
   /** Server memory after the last scenario. */
-  serverMemory: (ProcessMemory & { heap?: HeapFigures }) | null;
+  serverMemory: ServerMemory | null;
   /** Rows in the delete pool and the depth of the deep page, for the record. */
   notes: string[];
 }
+
+/** Memory right after the last scenario, what it is made of, and the RSS once the server has idled. */
+export type ServerMemory = ProcessMemory & { heap?: HeapFigures; idle?: { rssMb: number; afterSec: number } };
 
 export interface Machine {
   cpus: number;
@@ -248,12 +251,13 @@ export function writeResults(record: unknown, backends: readonly string[]): stri
   return file;
 }
 
-function memoryLine(m: ProcessMemory & { heap?: HeapFigures }): string {
+function memoryLine(m: ServerMemory): string {
   const mb = (n: number) => `${n.toFixed(0)} MB`;
   const parts = [`RSS ${mb(m.rssMb)} (peak ${mb(m.peakRssMb)}): ${mb(m.anonMb)} anonymous, ${mb(m.fileMb)} of files (Node's code)`];
   if (m.heap) {
     const cache = Number.isNaN(m.heap.listCacheMb) ? 'list cache off' : `list cache ${m.heap.listCacheMb.toFixed(1)} MB`;
     parts.push(`V8 heap ${mb(m.heap.heapTotalMb)} (${mb(m.heap.heapUsedMb)} used), outside it ${mb(m.heap.externalMb)}, ${cache}`);
   }
+  if (m.idle) parts.push(`RSS ${mb(m.idle.rssMb)} after ${m.idle.afterSec} s idle`);
   return parts.join('; ');
 }

@@ -210,7 +210,8 @@ async function suite(
       }
       const memory = server.memory();
       const heap = await heapFigures(origin);
-      result.serverMemory = memory && (heap ? { ...memory, heap } : memory);
+      const idle = memory ? await idleRss(server) : undefined;
+      result.serverMemory = memory && { ...memory, ...(heap ? { heap } : {}), ...(idle ? { idle } : {}) };
     } finally {
       await perf?.stop();
       await server.stop();
@@ -273,3 +274,21 @@ main().catch((err: unknown) => {
   log(`bench failed: ${String((err as Error)?.stack ?? err)}`);
   return abandon(1);
 });
+
+/**
+ * The server's RSS once idle: read every second until it has not fallen by 1 MB for 12 s (at
+ * most 40 s), since how much of a peak V8 and malloc have handed back right after the load
+ * varies from run to run. V8's memory reducer first collects ~8 s after allocation stops.
+ */
+async function idleRss(server: { memory(): { rssMb: number } | null }): Promise<{ rssMb: number; afterSec: number } | undefined> {
+  const readings: number[] = [];
+  for (let second = 0; second <= 40; second++) {
+    const now = server.memory();
+    if (!now) return undefined;
+    readings.push(now.rssMb);
+    const before = readings[readings.length - 13];
+    if (before !== undefined && before - now.rssMb < 1) return { rssMb: now.rssMb, afterSec: second };
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  return { rssMb: readings[readings.length - 1]!, afterSec: 40 };
+}
