@@ -278,7 +278,7 @@ main().catch((err: unknown) => {
 /**
  * The server's RSS once idle: read every second until it has not fallen by 1 MB for 12 s (at
  * most 40 s), since how much of a peak V8 and malloc have handed back right after the load
- * varies from run to run. V8's memory reducer first collects ~8 s after allocation stops.
+ * varies from run to run. Idling may hand some back, or none: V8 collects when it allocates.
  */
 async function idleRss(server: { memory(): { rssMb: number } | null }): Promise<{ rssMb: number; afterSec: number } | undefined> {
   const readings: number[] = [];
