@@ -87,3 +87,21 @@ function readMemory(pid: number): ProcessMemory | null {
     return null;
   }
 }
+
+/**
+ * The server's RSS once idle: read every second until it has not fallen by 1 MB for 12 s (at
+ * most 40 s), since how much of a peak V8 and malloc have handed back right after the load
+ * varies from run to run. Idling may hand some back, or none: V8 collects when it allocates.
+ */
+export async function idleRss(server: Pick<ServedProcess, 'memory'>): Promise<{ rssMb: number; afterSec: number } | undefined> {
+  const readings: number[] = [];
+  for (let second = 0; second <= 40; second++) {
+    const now = server.memory();
+    if (!now) return undefined;
+    readings.push(now.rssMb);
+    const before = readings[readings.length - 13];
+    if (before !== undefined && before - now.rssMb < 1) return { rssMb: now.rssMb, afterSec: second };
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  return { rssMb: readings[readings.length - 1]!, afterSec: 40 };
+}

@@ -7,7 +7,7 @@ import { parseOptions } from './options.js';
 import type { PerfRecording } from './perf.js';
 import { PERF_NODE_ARGS, recordPerf } from './perf.js';
 import { waitForQuiet } from './cpu.js';
-import { killAll, projectRoot, resultsDir, startProcess } from './processes.js';
+import { idleRss, killAll, projectRoot, resultsDir, startProcess } from './processes.js';
 import { startCommand } from './start-command.js';
 import type { ScaleResult, SuiteResult } from './report.js';
 import { formatScale, formatSuite, machine, machineLine, SCALE_SCENARIOS, settingsLine, writeResults } from './report.js';
@@ -275,20 +275,3 @@ main().catch((err: unknown) => {
   return abandon(1);
 });
 
-/**
- * The server's RSS once idle: read every second until it has not fallen by 1 MB for 12 s (at
- * most 40 s), since how much of a peak V8 and malloc have handed back right after the load
- * varies from run to run. Idling may hand some back, or none: V8 collects when it allocates.
- */
-async function idleRss(server: { memory(): { rssMb: number } | null }): Promise<{ rssMb: number; afterSec: number } | undefined> {
-  const readings: number[] = [];
-  for (let second = 0; second <= 40; second++) {
-    const now = server.memory();
-    if (!now) return undefined;
-    readings.push(now.rssMb);
-    const before = readings[readings.length - 13];
-    if (before !== undefined && before - now.rssMb < 1) return { rssMb: now.rssMb, afterSec: second };
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-  return { rssMb: readings[readings.length - 1]!, afterSec: 40 };
-}

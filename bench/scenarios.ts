@@ -98,22 +98,28 @@ export async function everyPageRequests(origin: string, accounts: readonly strin
   return requests;
 }
 
+/** The value of one series (its name and labels, exactly as written) in the server's /metrics text. */
+function metricValue(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+async function metricsText(origin: string): Promise<string> {
+  return (await fetch(`${origin}/metrics`)).text();
+}
+
 /** Pages the server sent again from its list cache, and pages it rendered, so far (its /metrics). */
 export async function listCacheCounts(origin: string): Promise<{ hits: number; misses: number } | undefined> {
-  const text = await (await fetch(`${origin}/metrics`)).text();
-  const count = (outcome: string) => new RegExp(`^regcomp_list_pages_total\\{outcome="${outcome}"\\} (\\d+)$`, 'm').exec(text)?.[1];
-  const hits = count('hit');
-  const misses = count('miss');
-  return hits === undefined || misses === undefined ? undefined : { hits: Number(hits), misses: Number(misses) };
+  const text = await metricsText(origin);
+  const hits = metricValue(text, 'regcomp_list_pages_total{outcome="hit"}');
+  const misses = metricValue(text, 'regcomp_list_pages_total{outcome="miss"}');
+  return hits === undefined || misses === undefined ? undefined : { hits, misses };
 }
 
 /** What the server's /metrics says of its memory, in MiB (V8's heap, memory outside it, the list cache). */
 export async function heapFigures(origin: string): Promise<HeapFigures | undefined> {
-  const text = await (await fetch(`${origin}/metrics`)).text();
-  const mb = (name: string) => {
-    const value = new RegExp(`^regcomp_${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1];
-    return value === undefined ? NaN : Number(value) / 2 ** 20;
-  };
+  const text = await metricsText(origin);
+  const mb = (name: string) => (metricValue(text, `regcomp_${name}`) ?? NaN) / 2 ** 20;
   const figures = {
     heapTotalMb: mb('nodejs_heap_size_total_bytes'),
     heapUsedMb: mb('nodejs_heap_size_used_bytes'),
