@@ -211,7 +211,7 @@ async function suite(
       const memory = server.memory();
       const heap = await heapFigures(origin);
       const idle = memory ? await idleRss(server) : undefined;
-      result.serverMemory = memory && { ...memory, ...(heap ? { heap } : {}), ...(idle ? { idle } : {}) };
+      result.serverMemory = memory && { ...memory, heap, idle };
     } finally {
       await perf?.stop();
       await server.stop();
